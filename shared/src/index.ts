@@ -1,0 +1,5 @@
+export * from './time.js';
+export * from './format.js';
+export * from './math.js';
+export * from './protocol.js';
+export * from './live.js';

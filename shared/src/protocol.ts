@@ -1,0 +1,199 @@
+/**
+ * The public contract: ingestion payloads (validated on the server, documented in the README)
+ * and the Socket.IO event maps used by both the server and the web app.
+ */
+import { z } from 'zod';
+
+export const MAX_EVENTS_PER_REQUEST = 1000;
+/** The largest change one record may carry; anything larger is a typo, not a day's work. */
+export const MAX_DELTA = 100_000;
+export const MAX_TOTAL = 100_000_000;
+
+const idempotencyId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
+const code = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2023-05-10T17:00:00+07:00' });
+const source = z.string().trim().min(1).max(100, 'must be at most 100 characters');
+const reason = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+
+export const eventSchema = z
+  .strictObject({
+    id: idempotencyId,
+    campaign: code,
+    metric: code,
+    unit: code,
+    delta: z
+      .int('must be an integer')
+      .refine((n) => n !== 0, 'must not be 0')
+      .refine((n) => Math.abs(n) <= MAX_DELTA, `must be between -${MAX_DELTA} and ${MAX_DELTA}`),
+    occurredAt: instant,
+    source: source.optional(),
+    reason: reason.optional(),
+  })
+  .refine((e) => e.delta > 0 || e.reason !== undefined, {
+    path: ['reason'],
+    message: 'is required for a correction (negative delta)',
+  });
+
+export const eventBatchSchema = z.strictObject({
+  events: z
+    .array(eventSchema)
+    .min(1, 'must hold at least one event')
+    .max(MAX_EVENTS_PER_REQUEST, `must hold at most ${MAX_EVENTS_PER_REQUEST} events`),
+});
+
+/** "The total so far is N": becomes the difference from the current value. */
+export const reportSchema = z.strictObject({
+  id: idempotencyId,
+  campaign: code,
+  metric: code,
+  unit: code,
+  total: z.int('must be an integer').min(0, 'must not be negative').max(MAX_TOTAL, `must be at most ${MAX_TOTAL}`),
+  asOf: instant,
+  source: source.optional(),
+  reason: reason.optional(),
+});
+
+export const reportBatchSchema = z.strictObject({
+  reports: z
+    .array(reportSchema)
+    .min(1, 'must hold at least one report')
+    .max(MAX_EVENTS_PER_REQUEST, `must hold at most ${MAX_EVENTS_PER_REQUEST} reports`),
+});
+
+export type IngestEvent = z.infer<typeof eventSchema>;
+export type EventBatch = z.infer<typeof eventBatchSchema>;
+export type CumulativeReport = z.infer<typeof reportSchema>;
+export type ReportBatch = z.infer<typeof reportBatchSchema>;
+
+export interface EventBatchResult {
+  accepted: number;
+  duplicates: number;
+  seq: number | null;
+}
+
+export interface ReportBatchResult {
+  /** Reports that changed a value. */
+  accepted: number;
+  /** Reports whose total equalled the current value. */
+  unchanged: number;
+  duplicates: number;
+  seq: number | null;
+}
+
+/** Turns validation issues into one message naming each field: "events[2].delta: must not be 0". */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 10)
+    .map((issue) => {
+      const path = issue.path.reduce<string>(
+        (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
+        '',
+      );
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+// ---- Campaigns, units and live values ----
+
+export type UnitLevel = 'country' | 'province' | 'district' | 'commune';
+
+export interface UnitInfo {
+  code: string;
+  name: string;
+  /** Name with its type, as people write it: "Huyện Thạch Hà". */
+  fullName: string;
+  type: string;
+  level: UnitLevel;
+  parent: string | null;
+}
+
+export interface MetricInfo {
+  key: string;
+  name: string;
+}
+
+export interface MilestoneInfo {
+  name: string;
+  date: string;
+}
+
+export interface CampaignInfo {
+  id: string;
+  name: string;
+  timeZone: string;
+  startDate: string;
+  rootUnit: string;
+  metrics: MetricInfo[];
+  milestones: MilestoneInfo[];
+}
+
+export interface MetricValue {
+  value: number;
+  target: number;
+  /** Gained since local midnight. */
+  today: number;
+  /** Gained over the last 7 full local days. */
+  last7: number;
+  /** Epoch ms at which the value first reached the target. */
+  completedAt: number | null;
+}
+
+export interface UnitValues {
+  code: string;
+  metrics: Record<string, MetricValue>;
+}
+
+export interface Snapshot {
+  campaign: CampaignInfo;
+  scope: string;
+  seq: number;
+  serverTime: number;
+  units: UnitInfo[];
+  values: UnitValues[];
+}
+
+/**
+ * Values of every unit of the scope that changed in (prevSeq, seq], as absolute values.
+ * A client at sequence s applies it when prevSeq <= s < seq; when s < prevSeq it has missed
+ * something and resumes.
+ */
+export interface ChangeMessage {
+  campaign: string;
+  scope: string;
+  seq: number;
+  prevSeq: number;
+  serverTime: number;
+  values: UnitValues[];
+}
+
+export interface Heartbeat {
+  seq: number;
+  serverTime: number;
+}
+
+export interface SubscribeRequest {
+  campaign: string;
+  scope: string;
+  /** The last sequence number the client holds; omitted for a fresh snapshot. */
+  since?: number;
+}
+
+export type SubscribeReply =
+  | { ok: true; kind: 'snapshot'; snapshot: Snapshot }
+  | { ok: true; kind: 'resume'; campaign: string; scope: string; seq: number; serverTime: number; values: UnitValues[] }
+  | { ok: false; error: string };
+
+export interface ServerToClientEvents {
+  changes: (message: ChangeMessage) => void;
+  heartbeat: (message: Heartbeat) => void;
+}
+
+export interface ClientToServerEvents {
+  subscribe: (request: SubscribeRequest, reply: (result: SubscribeReply) => void) => void;
+  unsubscribe: (request: { campaign: string; scope: string }) => void;
+}
+
+/** How often the server coalesces changes into one message per room. */
+export const COALESCE_MS = 250;
+export const HEARTBEAT_MS = 5000;

@@ -184,8 +184,23 @@ export type SubscribeReply =
   | { ok: true; kind: 'resume'; campaign: string; scope: string; seq: number; serverTime: number; values: UnitValues[] }
   | { ok: false; error: string };
 
+/** A commune's counted work in one flush, for the ticker of recent records. Lossy by design. */
+export interface ActivityItem {
+  unit: string;
+  metric: string;
+  delta: number;
+  occurredAt: number;
+}
+
+export interface ActivityMessage {
+  campaign: string;
+  scope: string;
+  items: ActivityItem[];
+}
+
 export interface ServerToClientEvents {
   changes: (message: ChangeMessage) => void;
+  activity: (message: ActivityMessage) => void;
   heartbeat: (message: Heartbeat) => void;
 }
 
@@ -197,3 +212,24 @@ export interface ClientToServerEvents {
 /** How often the server coalesces changes into one message per room. */
 export const COALESCE_MS = 250;
 export const HEARTBEAT_MS = 5000;
+
+// ---- History (REST) ----
+
+/** GET /api/v1/campaigns/:id/series?unit=<code>: the unit's value at the end of each day. */
+export interface SeriesResponse {
+  campaign: string;
+  unit: string;
+  /** Per metric, one point per local date from the campaign start to today (or its last day). */
+  metrics: Record<string, { date: string; value: number }[]>;
+}
+
+/**
+ * GET /api/v1/campaigns/:id/history?scope=<code>&date=YYYY-MM-DD: every unit of the scope as
+ * it stood at the end of that local date (`today` is that day's gain, `last7` the 7 days before).
+ */
+export interface HistoryResponse {
+  campaign: string;
+  scope: string;
+  date: string;
+  values: UnitValues[];
+}

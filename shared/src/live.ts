@@ -6,9 +6,13 @@ import type { ChangeMessage, UnitValues } from './protocol.js';
 
 export type ApplyOutcome = 'applied' | 'stale' | 'gap';
 
-/** What a client does with a change message when it holds values current to `seq`. */
+/**
+ * What a client does with a change message when it holds values current to `seq`. A message
+ * at the client's own seq is applied: the server re-sends values without a new seq when the
+ * local day turns (today's gain resets), and absolute values make that harmless.
+ */
 export function classifyChange(seq: number, message: Pick<ChangeMessage, 'seq' | 'prevSeq'>): ApplyOutcome {
-  if (message.seq <= seq) return 'stale';
+  if (message.seq < seq) return 'stale';
   if (message.prevSeq > seq) return 'gap';
   return 'applied';
 }

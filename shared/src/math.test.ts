@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   compareRank, conversion, daysAhead, finishDate, finishOrder, pace, progress, rank, rankMovement,
-  remaining, requiredRate, daysLeft,
+  remaining, requiredRate, daysLeft, derive,
 } from './math.js';
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -102,5 +102,33 @@ describe('ranking', () => {
     expect(rankMovement(2, 5)).toBe(3);
     expect(rankMovement(5, 2)).toBe(-3);
     expect(rankMovement(4, 4)).toBe(0);
+  });
+});
+
+describe('derive', () => {
+  const campaign = {
+    startDate: '2023-02-01',
+    timeZone: TZ,
+    milestones: [{ name: 'Cam kết của Giám đốc', date: '2023-05-20' }, { name: 'Mốc Bộ giao', date: '2023-07-29' }],
+  };
+
+  it('gives the article figures for the finished province', () => {
+    const figures = derive(
+      { value: 1_130_342, target: 1_130_342, last7: 70_000, completedAt: at('2023-05-10T15:00:00+07:00') },
+      campaign,
+      at('2023-05-12T09:00:00+07:00'),
+    );
+    expect(figures.progress).toBe(1);
+    expect(figures.finishDate).toBe('2023-05-10');
+    expect(figures.milestones.map((m) => m.daysAhead)).toEqual([10, 80]);
+    expect(figures.milestones.map((m) => m.requiredRate)).toEqual([0, 0]);
+  });
+
+  it('projects an unfinished unit at its pace', () => {
+    const figures = derive({ value: 800, target: 1000, last7: 140, completedAt: null }, campaign, at('2023-05-01T09:00:00+07:00'));
+    expect(figures.pace).toBe(20);
+    expect(figures.finishDate).toBe('2023-05-11');
+    expect(figures.milestones[0].daysAhead).toBe(9);
+    expect(figures.milestones[0].requiredRate).toBeCloseTo(200 / (19 + 15 / 24), 9);
   });
 });

@@ -101,3 +101,45 @@ export function finishOrder(units: readonly Rankable[]): Map<string, number> {
 export function rankMovement(rankNow: number, rankAtDayStart: number): number {
   return rankAtDayStart - rankNow;
 }
+
+export interface MilestoneFigures {
+  name: string;
+  date: string;
+  daysLeft: number;
+  /** Per day from now on; null once the milestone has passed unmet. */
+  requiredRate: number | null;
+  /** Positive: ahead ("vượt tiến độ"); negative: behind; null without a finish date. */
+  daysAhead: number | null;
+}
+
+export interface DerivedFigures {
+  progress: number | null;
+  remaining: number;
+  pace: number;
+  finishDate: string | null;
+  milestones: MilestoneFigures[];
+}
+
+/** Everything the screens show about one unit's metric, computed from its raw values. */
+export function derive(
+  metric: { value: number; target: number; last7: number; completedAt: number | null },
+  campaign: { startDate: string; timeZone: string; milestones: readonly { name: string; date: string }[] },
+  now: number,
+): DerivedFigures {
+  const tz = campaign.timeZone;
+  const unitPace = pace(metric.last7, campaign.startDate, now, tz);
+  const finish = finishDate({ ...metric, pace: unitPace }, now, tz);
+  return {
+    progress: progress(metric.value, metric.target),
+    remaining: remaining(metric.value, metric.target),
+    pace: unitPace,
+    finishDate: finish,
+    milestones: campaign.milestones.map((m) => ({
+      name: m.name,
+      date: m.date,
+      daysLeft: daysLeft(m.date, now, tz),
+      requiredRate: requiredRate(metric.value, metric.target, m.date, now, tz),
+      daysAhead: daysAhead(m.date, finish),
+    })),
+  };
+}

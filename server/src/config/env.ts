@@ -1,0 +1,85 @@
+/**
+ * Configuration is read once, at boot, from the environment. Every bad variable is reported
+ * together, so a deployment is fixed in one pass.
+ */
+import { resolve } from 'node:path';
+
+export interface Config {
+  port: number;
+  host: string;
+  /** PostgreSQL URL; when absent the embedded database (PGlite) is used. */
+  databaseUrl: string | null;
+  /** Directory of the embedded database and of the demo's key file. */
+  dataDir: string;
+  /** GSO code of the unit whose subtree this deployment serves: a province, or "VN". */
+  rootUnit: string;
+  /** Display data (snapshots, live socket) readable without a key: for demos and closed networks. */
+  publicDisplay: boolean;
+  /** Apply pending migrations when the server starts. */
+  migrateOnStart: boolean;
+  simulation: 'live' | 'replay' | 'off';
+  /** Replay speed: simulated campaign days per real minute. */
+  replayDaysPerMinute: number;
+  /** Directory of the built web app (adapter-node output); pages are not served when missing. */
+  webDir: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export class ConfigError extends Error {}
+
+type Env = Record<string, string | undefined>;
+
+export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {}): Config {
+  const problems: string[] = [];
+  const text = (name: string, fallback: string) => env[name]?.trim() || fallback;
+  const integer = (name: string, fallback: number, min: number, max: number) => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      problems.push(`${name}: expected an integer from ${min} to ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return n;
+  };
+  const flag = (name: string, fallback: boolean) => {
+    const raw = env[name]?.trim().toLowerCase();
+    if (!raw) return fallback;
+    if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+    if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+    problems.push(`${name}: expected true or false, got "${env[name]}"`);
+    return fallback;
+  };
+  const choice = <T extends string>(name: string, fallback: T, allowed: readonly T[]): T => {
+    const raw = env[name]?.trim();
+    if (!raw) return fallback;
+    if (!(allowed as readonly string[]).includes(raw)) {
+      problems.push(`${name}: expected one of ${allowed.join(', ')}, got "${raw}"`);
+      return fallback;
+    }
+    return raw as T;
+  };
+
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
+  }
+  const rootUnit = text('ROOT_UNIT', defaults.rootUnit ?? '42');
+  if (!/^(VN|\d{2,5})$/.test(rootUnit)) problems.push(`ROOT_UNIT: expected "VN" or a GSO code such as 42, got "${rootUnit}"`);
+
+  const config: Config = {
+    port: integer('PORT', defaults.port ?? 3000, 0, 65535),
+    host: text('HOST', defaults.host ?? '0.0.0.0'),
+    databaseUrl,
+    dataDir: resolve(text('DATA_DIR', defaults.dataDir ?? 'data')),
+    rootUnit,
+    publicDisplay: flag('PUBLIC_DISPLAY', defaults.publicDisplay ?? false),
+    migrateOnStart: flag('MIGRATE_ON_START', defaults.migrateOnStart ?? true),
+    simulation: choice('SIMULATION', defaults.simulation ?? 'off', ['live', 'replay', 'off'] as const),
+    replayDaysPerMinute: integer('REPLAY_DAYS_PER_MINUTE', defaults.replayDaysPerMinute ?? 10, 1, 100_000),
+    webDir: resolve(text('WEB_DIR', defaults.webDir ?? 'web/build')),
+    logLevel: choice('LOG_LEVEL', defaults.logLevel ?? 'log', ['error', 'warn', 'log', 'debug'] as const),
+  };
+  if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  return config;
+}

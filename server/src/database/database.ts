@@ -1,0 +1,132 @@
+/**
+ * The database: PostgreSQL when DATABASE_URL is set, otherwise PGlite in-process, persisted in
+ * the data directory. The same migrations and the same SQL run on both.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { MikroORM, type Options } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
+import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
+import pg from 'pg';
+import { entities } from '../entities/index.js';
+import { Migration20261127000000 } from '../migrations/Migration20261127000000.js';
+
+export const CHANGE_CHANNEL = 'tiendo_change';
+
+/** How long a request waits for a connection before the server answers 503. */
+const ACQUIRE_TIMEOUT_MS = 5000;
+
+type Listener = () => void;
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  /** Directory of the embedded database; null keeps it in memory (tests). */
+  dataDir: string | null;
+  debug?: boolean;
+}
+
+export class Database {
+  private constructor(
+    readonly orm: MikroORM,
+    readonly embedded: boolean,
+    private readonly startListening: (listener: Listener) => Promise<() => Promise<void>>,
+    private readonly closeExtra: () => Promise<void>,
+  ) {}
+
+  static async open(options: DatabaseOptions): Promise<Database> {
+    const common: Options = {
+      entities,
+      debug: options.debug ?? false,
+      allowGlobalContext: false,
+      migrations: { migrationsList: [{ name: 'Migration20261127000000', class: Migration20261127000000 }], transactional: true, silent: true },
+      extensions: [Migrator],
+      discovery: { disableDynamicFileAccess: true },
+    };
+    if (options.databaseUrl) {
+      const orm = await MikroORM.init({
+        ...common,
+        driver: PostgreSqlDriver,
+        clientUrl: options.databaseUrl,
+        pool: { min: 0, max: 10, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS, idleTimeoutMillis: 10_000 },
+        driverOptions: { connection: { connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, statement_timeout: 30_000 } },
+      });
+      return new Database(orm, false, (listener) => listenOnPostgres(options.databaseUrl!, listener), async () => {});
+    }
+    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const pglite = new PGlite(options.dataDir ? join(options.dataDir, 'pglite') : undefined);
+    await pglite.waitReady;
+    const orm = await MikroORM.init({
+      ...common,
+      driver: PGliteDriver,
+      dbName: 'postgres',
+      driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
+    });
+    const listen = async (listener: Listener) => pglite.listen(CHANGE_CHANNEL, listener);
+    return new Database(orm, true, listen, () => pglite.close());
+  }
+
+  /** A fresh unit of work: every use case forks its own. */
+  em(): EntityManager {
+    return this.orm.em.fork() as EntityManager;
+  }
+
+  async migrate(): Promise<string[]> {
+    const applied = await this.orm.getMigrator().up();
+    return applied.map((m) => m.name);
+  }
+
+  /** Calls the listener whenever a batch commits, on any server instance. */
+  listen(listener: Listener): Promise<() => Promise<void>> {
+    return this.startListening(listener);
+  }
+
+  async close(): Promise<void> {
+    await this.orm.close(true);
+    await this.closeExtra();
+  }
+}
+
+/**
+ * LISTEN needs a connection of its own that stays open. When it drops, it reconnects and
+ * calls the listener once, so that the caller catches up on what it may have missed.
+ */
+async function listenOnPostgres(url: string, listener: Listener): Promise<() => Promise<void>> {
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS });
+    c.on('notification', () => listener());
+    c.on('error', () => reconnect(c));
+    c.on('end', () => reconnect(c));
+    try {
+      await c.connect();
+      await c.query(`listen ${CHANGE_CHANNEL}`);
+      client = c;
+      listener();
+    } catch {
+      reconnect(c);
+    }
+  };
+  const reconnect = (c: pg.Client) => {
+    c.removeAllListeners();
+    c.end().catch(() => {});
+    if (client === c) client = null;
+    if (!stopped && !retry) retry = setTimeout(() => { retry = null; void connect(); }, 1000);
+  };
+
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const c = client;
+    client = null;
+    if (c) {
+      c.removeAllListeners();
+      await c.end().catch(() => {});
+    }
+  };
+}

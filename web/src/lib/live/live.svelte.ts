@@ -1,0 +1,246 @@
+/**
+ * The live connection: the only module that talks Socket.IO. It holds the scope's snapshot and
+ * keeps it equal to the server: changes are applied in sequence order, a gap or a reconnect
+ * resumes from the last sequence number, and the last values stay on screen while offline.
+ */
+import { io, type Socket } from 'socket.io-client';
+import {
+  classifyChange,
+  mergeValues,
+  type ActivityMessage,
+  type CampaignInfo,
+  type ChangeMessage,
+  type ClientToServerEvents,
+  type Heartbeat,
+  type ServerToClientEvents,
+  type SubscribeReply,
+  type UnitInfo,
+  type UnitValues,
+} from '@tiendo/shared';
+
+export type LiveSocket = Pick<
+  Socket<ServerToClientEvents, ClientToServerEvents>,
+  'on' | 'emit' | 'connect' | 'connected' | 'active'
+>;
+
+export type ConnectionState = 'connecting' | 'live' | 'offline' | 'rejected';
+
+export type FeedItem =
+  | { kind: 'record'; id: number; unit: string; metric: string; delta: number; at: number }
+  | { kind: 'completion'; id: number; unit: string; metric: string; at: number };
+
+/** A district (or the whole scope) has just reached its target. */
+export interface Completion {
+  id: number;
+  unit: string;
+  metric: string;
+}
+
+/** How long a subscribe may stay unanswered before it is sent again. */
+const SUBSCRIBE_TIMEOUT_MS = 10_000;
+/** Delay before reconnecting when the server refused or closed the connection. */
+const RETRY_MS = 5_000;
+const FEED_LENGTH = 40;
+
+export class LiveStore {
+  connection = $state<ConnectionState>('connecting');
+  campaign = $state.raw<CampaignInfo | null>(null);
+  /** The scope the values belong to (the root of `units`). */
+  scope = $state<string | null>(null);
+  units = $state.raw<UnitInfo[]>([]);
+  values = $state.raw<ReadonlyMap<string, UnitValues>>(new Map());
+  seq = $state(0);
+  /** Client clock at the last message of any kind from the server: the freshness shown. */
+  lastContact = $state<number | null>(null);
+  /** Server clock minus client clock, so the wall clock shows the server's time. */
+  serverOffset = $state(0);
+  feed = $state.raw<FeedItem[]>([]);
+  celebration = $state.raw<Completion | null>(null);
+
+  #socket: LiveSocket;
+  #now: () => number;
+  #want: { campaign: string; scope: string } | null = null;
+  #attempt = 0;
+  #pending = false;
+  #buffer: ChangeMessage[] = [];
+  #subscribeTimer: ReturnType<typeof setTimeout> | undefined;
+  #retryTimer: ReturnType<typeof setTimeout> | undefined;
+  #nextId = 1;
+
+  constructor(socket: LiveSocket, now: () => number = Date.now) {
+    this.#socket = socket;
+    this.#now = now;
+    socket.on('connect', () => {
+      this.connection = 'connecting';
+      this.#subscribe();
+    });
+    socket.on('disconnect', (reason) => {
+      this.connection = 'offline';
+      this.#pending = false;
+      this.#buffer = [];
+      // Socket.IO does not reconnect by itself after the server closed the connection.
+      if (reason === 'io server disconnect') this.#retry(() => socket.connect());
+    });
+    socket.on('connect_error', (error) => {
+      this.connection = /unauthori[sz]ed|forbidden|key/i.test(error.message) ? 'rejected' : 'offline';
+      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps trying.
+      if (!socket.active) this.#retry(() => socket.connect());
+    });
+    socket.on('changes', (message) => this.#onChanges(message));
+    socket.on('heartbeat', (message) => this.#onHeartbeat(message));
+    socket.on('activity', (message) => this.#onActivity(message));
+  }
+
+  /** The server's clock now, as best known. */
+  serverNow(clientNow = this.#now()): number {
+    return clientNow + this.serverOffset;
+  }
+
+  /** Whether the values held include this unit (the scope or one of its descendants). */
+  covers(code: string): boolean {
+    return this.units.some((u) => u.code === code);
+  }
+
+  /** Follow a scope of a campaign; switching scope drops the old values. */
+  watch(campaign: string, scope: string): void {
+    if (this.#want?.campaign === campaign && this.#want.scope === scope) return;
+    if (this.#want && this.#socket.connected) this.#socket.emit('unsubscribe', this.#want);
+    this.#want = { campaign, scope };
+    this.#pending = false;
+    this.#buffer = [];
+    this.#subscribe();
+  }
+
+  #holdsWanted(): boolean {
+    return this.campaign?.id === this.#want?.campaign && this.scope === this.#want?.scope && this.seq > 0;
+  }
+
+  #subscribe(fresh = false): void {
+    const want = this.#want;
+    if (!want || !this.#socket.connected || this.#pending) return;
+    this.#pending = true;
+    const attempt = ++this.#attempt;
+    const since = !fresh && this.#holdsWanted() ? this.seq : undefined;
+    clearTimeout(this.#subscribeTimer);
+    this.#subscribeTimer = setTimeout(() => {
+      if (attempt !== this.#attempt || !this.#pending) return;
+      this.#pending = false;
+      this.#subscribe();
+    }, SUBSCRIBE_TIMEOUT_MS);
+    this.#socket.emit('subscribe', since === undefined ? { ...want } : { ...want, since }, (reply) => {
+      if (attempt === this.#attempt && this.#pending) this.#onReply(reply, since);
+    });
+  }
+
+  #onReply(reply: SubscribeReply, since: number | undefined): void {
+    this.#pending = false;
+    clearTimeout(this.#subscribeTimer);
+    if (!reply.ok) {
+      this.connection = /unauthori[sz]ed|forbidden|key/i.test(reply.error) ? 'rejected' : 'offline';
+      this.#retry(() => this.#subscribe());
+      return;
+    }
+    const clientNow = this.#now();
+    if (reply.kind === 'snapshot') {
+      const { snapshot } = reply;
+      const sameScope = this.#holdsWanted();
+      if (sameScope) this.#noteCompletions(snapshot.values);
+      this.campaign = snapshot.campaign;
+      this.scope = snapshot.scope;
+      this.units = snapshot.units;
+      this.values = new Map(snapshot.values.map((v) => [v.code, v]));
+      this.seq = snapshot.seq;
+      this.serverOffset = snapshot.serverTime - clientNow;
+    } else {
+      if (since !== undefined && reply.seq < since) {
+        // The server's log is behind ours (a fresh database): start over from a snapshot.
+        this.#subscribe(true);
+        return;
+      }
+      this.#merge(reply.values);
+      this.seq = reply.seq;
+      this.serverOffset = reply.serverTime - clientNow;
+    }
+    this.connection = 'live';
+    this.lastContact = clientNow;
+    const buffered = this.#buffer.sort((a, b) => a.seq - b.seq);
+    this.#buffer = [];
+    for (const message of buffered) this.#onChanges(message);
+  }
+
+  #onChanges(message: ChangeMessage): void {
+    if (message.campaign !== this.#want?.campaign || message.scope !== this.#want.scope) return;
+    this.lastContact = this.#now();
+    if (this.#pending) {
+      this.#buffer.push(message);
+      return;
+    }
+    const outcome = classifyChange(this.seq, message);
+    if (outcome === 'stale') return;
+    if (outcome === 'gap') {
+      this.#buffer.push(message);
+      this.#subscribe();
+      return;
+    }
+    this.#merge(message.values);
+    this.seq = message.seq;
+    this.serverOffset = message.serverTime - this.lastContact;
+  }
+
+  #onHeartbeat(message: Heartbeat): void {
+    const clientNow = this.#now();
+    this.lastContact = clientNow;
+    this.serverOffset = message.serverTime - clientNow;
+  }
+
+  #onActivity(message: ActivityMessage): void {
+    if (message.campaign !== this.#want?.campaign || message.scope !== this.#want.scope) return;
+    const items: FeedItem[] = message.items.map((item) => ({
+      kind: 'record', id: this.#nextId++, unit: item.unit, metric: item.metric, delta: item.delta, at: item.occurredAt,
+    }));
+    this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
+  }
+
+  #merge(values: readonly UnitValues[]): void {
+    this.#noteCompletions(values);
+    const next = new Map(this.values);
+    mergeValues(next, values);
+    this.values = next;
+  }
+
+  /** A unit whose completedAt turns non-null has just reached its target. */
+  #noteCompletions(values: readonly UnitValues[]): void {
+    const completions: FeedItem[] = [];
+    for (const unit of values) {
+      const before = this.values.get(unit.code);
+      if (!before) continue;
+      for (const [metric, value] of Object.entries(unit.metrics)) {
+        const was = before.metrics[metric];
+        if (value.completedAt == null || (was && was.completedAt != null)) continue;
+        const id = this.#nextId++;
+        completions.push({ kind: 'completion', id, unit: unit.code, metric, at: value.completedAt });
+        const level = this.units.find((u) => u.code === unit.code)?.level;
+        if (unit.code === this.scope || level === 'district' || level === 'province') {
+          this.celebration = { id, unit: unit.code, metric };
+        }
+      }
+    }
+    if (completions.length) this.feed = [...completions, ...this.feed].slice(0, FEED_LENGTH);
+  }
+
+  #retry(action: () => void): void {
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = setTimeout(action, RETRY_MS);
+  }
+}
+
+/** The browser's connection: same origin, default path, the display key in the handshake. */
+export function connectLive(key: string | null): LiveStore {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    auth: key ? { key } : {},
+    transports: ['websocket', 'polling'],
+    tryAllTransports: true,
+    reconnectionDelayMax: 10_000,
+  });
+  return new LiveStore(socket);
+}

@@ -1,0 +1,183 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { CampaignInfo, ChangeMessage, SubscribeReply, SubscribeRequest, UnitInfo, UnitValues } from '@tiendo/shared';
+import { LiveStore, type LiveSocket } from './live.svelte.js';
+
+type Listener = (...args: any[]) => void;
+
+/** Just enough of a Socket.IO client to drive the store: the test plays the server. */
+class FakeSocket {
+  connected = false;
+  active = true;
+  connects = 0;
+  readonly listeners = new Map<string, Listener[]>();
+  readonly subscribes: { request: SubscribeRequest; reply: (r: SubscribeReply) => void }[] = [];
+  readonly unsubscribes: unknown[] = [];
+
+  on(event: string, listener: Listener) {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+    return this;
+  }
+  emit(event: string, ...args: any[]) {
+    if (event === 'subscribe') this.subscribes.push({ request: args[0], reply: args[1] });
+    if (event === 'unsubscribe') this.unsubscribes.push(args[0]);
+    return this;
+  }
+  connect() {
+    this.connects++;
+    this.connected = true;
+    this.fire('connect');
+    return this;
+  }
+  fire(event: string, ...args: unknown[]) {
+    for (const listener of this.listeners.get(event) ?? []) listener(...args);
+  }
+  drop() {
+    this.connected = false;
+    this.fire('disconnect', 'transport close');
+  }
+  get lastSubscribe() {
+    return this.subscribes.at(-1)!;
+  }
+}
+
+const campaign: CampaignInfo = {
+  id: 'ha-tinh', name: 'Chiến dịch', timeZone: 'Asia/Ho_Chi_Minh', startDate: '2023-01-01', rootUnit: '42',
+  metrics: [{ key: 'cccd_intake', name: 'CCCD gắn chip' }], milestones: [],
+};
+const units: UnitInfo[] = [
+  { code: '42', name: 'Hà Tĩnh', fullName: 'Tỉnh Hà Tĩnh', type: 'Tỉnh', level: 'province', parent: null },
+  { code: '443', name: 'Can Lộc', fullName: 'Huyện Can Lộc', type: 'Huyện', level: 'district', parent: '42' },
+  { code: '18550', name: 'Thạch Kênh', fullName: 'Xã Thạch Kênh', type: 'Xã', level: 'commune', parent: '443' },
+];
+
+function unit(code: string, value: number, target = 100, completedAt: number | null = null): UnitValues {
+  return { code, metrics: { cccd_intake: { value, target, today: 0, last7: 0, completedAt } } };
+}
+
+function snapshotReply(seq: number, values: UnitValues[]): SubscribeReply {
+  return { ok: true, kind: 'snapshot', snapshot: { campaign, scope: '42', seq, serverTime: 1_000_000, units, values } };
+}
+
+function change(prevSeq: number, seq: number, values: UnitValues[]): ChangeMessage {
+  return { campaign: 'ha-tinh', scope: '42', seq, prevSeq, serverTime: 1_000_000 + seq, values };
+}
+
+const valueOf = (store: LiveStore, code: string) => store.values.get(code)?.metrics.cccd_intake.value;
+
+describe('LiveStore', () => {
+  let socket: FakeSocket;
+  let store: LiveStore;
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+    socket = new FakeSocket();
+    store = new LiveStore(socket as unknown as LiveSocket, () => Date.now());
+    socket.connect();
+    store.watch('ha-tinh', '42');
+    socket.lastSubscribe.reply(snapshotReply(10, [unit('42', 50), unit('443', 50), unit('18550', 50)]));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it('asks for a snapshot first and goes live with it', () => {
+    expect(socket.subscribes).toHaveLength(1);
+    expect(socket.subscribes[0].request).toEqual({ campaign: 'ha-tinh', scope: '42' });
+    expect(store.connection).toBe('live');
+    expect(store.seq).toBe(10);
+    expect(valueOf(store, '443')).toBe(50);
+  });
+
+  it('applies changes in order and ignores stale or repeated ones', () => {
+    socket.fire('changes', change(10, 12, [unit('443', 60)]));
+    socket.fire('changes', change(10, 12, [unit('443', 60)]));
+    socket.fire('changes', change(8, 9, [unit('443', 1)]));
+    socket.fire('changes', change(12, 13, [unit('42', 61)]));
+    expect(store.seq).toBe(13);
+    expect(valueOf(store, '443')).toBe(60);
+    expect(valueOf(store, '42')).toBe(61);
+    expect(socket.subscribes).toHaveLength(1);
+  });
+
+  it('resumes from its last seq on a gap and replays what arrived meanwhile', () => {
+    socket.fire('changes', change(14, 15, [unit('443', 70)]));
+    expect(socket.subscribes).toHaveLength(2);
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', since: 10 });
+    socket.fire('changes', change(15, 17, [unit('443', 75)]));
+    expect(valueOf(store, '443')).toBe(50);
+
+    socket.lastSubscribe.reply({ ok: true, kind: 'resume', campaign: 'ha-tinh', scope: '42', seq: 15, serverTime: 2_000_000, values: [unit('443', 70), unit('18550', 55)] });
+    expect(store.seq).toBe(17);
+    expect(valueOf(store, '443')).toBe(75);
+    expect(valueOf(store, '18550')).toBe(55);
+  });
+
+  it('keeps the last values through a drop and resumes on reconnect', () => {
+    socket.drop();
+    expect(store.connection).toBe('offline');
+    expect(valueOf(store, '443')).toBe(50);
+
+    socket.connect();
+    expect(store.connection).toBe('connecting');
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', since: 10 });
+    socket.lastSubscribe.reply({ ok: true, kind: 'resume', campaign: 'ha-tinh', scope: '42', seq: 20, serverTime: 2_000_000, values: [unit('443', 90)] });
+    expect(store.connection).toBe('live');
+    expect(store.seq).toBe(20);
+    expect(valueOf(store, '443')).toBe(90);
+    expect(valueOf(store, '42')).toBe(50);
+  });
+
+  it('starts over from a snapshot when the server is behind its last seq', () => {
+    socket.drop();
+    socket.connect();
+    socket.lastSubscribe.reply({ ok: true, kind: 'resume', campaign: 'ha-tinh', scope: '42', seq: 3, serverTime: 2_000_000, values: [] });
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42' });
+    socket.lastSubscribe.reply(snapshotReply(3, [unit('42', 5), unit('443', 5), unit('18550', 5)]));
+    expect(store.seq).toBe(3);
+    expect(valueOf(store, '443')).toBe(5);
+  });
+
+  it('sends the subscribe again when no answer comes', () => {
+    socket.fire('changes', change(11, 12, []));
+    expect(socket.subscribes).toHaveLength(2);
+    vi.advanceTimersByTime(10_000);
+    expect(socket.subscribes).toHaveLength(3);
+    expect(socket.lastSubscribe.request.since).toBe(10);
+  });
+
+  it('reconnects by itself when the server refused the connection', () => {
+    socket.drop();
+    socket.active = false;
+    socket.fire('connect_error', new Error('unauthorized'));
+    expect(store.connection).toBe('rejected');
+    const before = socket.connects;
+    vi.advanceTimersByTime(5_000);
+    expect(socket.connects).toBe(before + 1);
+  });
+
+  it('announces completions and celebrates a district reaching its target', () => {
+    socket.fire('changes', change(10, 11, [unit('18550', 100, 100, 5), unit('443', 100, 100, 5)]));
+    expect(store.feed.map((f) => [f.kind, f.unit])).toEqual([
+      ['completion', '18550'],
+      ['completion', '443'],
+    ]);
+    expect(store.celebration?.unit).toBe('443');
+    socket.fire('changes', change(11, 12, [unit('443', 101, 100, 5)]));
+    expect(store.feed).toHaveLength(2);
+  });
+
+  it('puts recent records on the feed, newest first', () => {
+    socket.fire('activity', { campaign: 'ha-tinh', scope: '42', items: [
+      { unit: '18550', metric: 'cccd_intake', delta: 3, occurredAt: 1 },
+      { unit: '18550', metric: 'cccd_intake', delta: 4, occurredAt: 2 },
+    ] });
+    socket.fire('activity', { campaign: 'ha-tinh', scope: '443', items: [{ unit: '18550', metric: 'cccd_intake', delta: 9, occurredAt: 3 }] });
+    expect(store.feed.map((f) => (f.kind === 'record' ? f.delta : 0))).toEqual([4, 3]);
+  });
+
+  it('leaves the old scope when it follows another', () => {
+    store.watch('ha-tinh', '443');
+    expect(socket.unsubscribes).toEqual([{ campaign: 'ha-tinh', scope: '42' }]);
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '443' });
+    socket.fire('changes', change(10, 11, [unit('443', 99)]));
+    expect(valueOf(store, '443')).toBe(50);
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * What the screens show about a set of sibling units, computed from the live (or historical)
+ * values with the shared domain math: progress, pace, what is required per milestone, rank,
+ * movement since the start of the day and finish order.
+ */
+import {
+  daysAhead,
+  daysLeft,
+  finishDate,
+  finishOrder,
+  isComplete,
+  localDate,
+  pace,
+  progress,
+  rank,
+  rankMovement,
+  requiredRate,
+  startOfLocalDay,
+  type CampaignInfo,
+  type MetricValue,
+  type MilestoneInfo,
+  type UnitInfo,
+  type UnitValues,
+} from '@tiendo/shared';
+
+export interface UnitTree {
+  byCode: Map<string, UnitInfo>;
+  children: Map<string, UnitInfo[]>;
+}
+
+export function buildTree(units: readonly UnitInfo[]): UnitTree {
+  const byCode = new Map<string, UnitInfo>();
+  const children = new Map<string, UnitInfo[]>();
+  for (const unit of units) {
+    byCode.set(unit.code, unit);
+    if (unit.parent === null) continue;
+    const siblings = children.get(unit.parent);
+    if (siblings) siblings.push(unit);
+    else children.set(unit.parent, [unit]);
+  }
+  return { byCode, children };
+}
+
+/** Every descendant of `code` at a level ('commune' under a province gives all its communes). */
+export function descendants(tree: UnitTree, code: string, level: UnitInfo['level']): UnitInfo[] {
+  const out: UnitInfo[] = [];
+  const visit = (parent: string) => {
+    for (const child of tree.children.get(parent) ?? []) {
+      if (child.level === level) out.push(child);
+      else visit(child.code);
+    }
+  };
+  visit(code);
+  return out;
+}
+
+/** ahead: the 7-day pace meets the required rate; behind: it does not; overdue: every milestone has passed. */
+export type Status = 'done' | 'ahead' | 'behind' | 'overdue' | 'none';
+
+export interface UnitRow {
+  unit: UnitInfo;
+  value: number;
+  target: number;
+  today: number;
+  completedAt: number | null;
+  progress: number | null;
+  complete: boolean;
+  /** Mean daily gain over the last 7 full days. */
+  pace: number;
+  /** The earliest milestone still ahead, which the required rate and status refer to. */
+  milestone: MilestoneInfo | null;
+  required: number | null;
+  /** Required per day for each milestone, in the campaign's order (null once it has passed). */
+  needs: (number | null)[];
+  finish: string | null;
+  /** Days ahead (+) or behind (-) of `milestone` (of the last one when all have passed). */
+  ahead: number | null;
+  rank: number;
+  movement: number;
+  finishOrder: number | null;
+  status: Status;
+}
+
+const EMPTY: MetricValue = { value: 0, target: 0, today: 0, last7: 0, completedAt: null };
+
+export function metricOf(values: ReadonlyMap<string, UnitValues>, code: string, metric: string): MetricValue {
+  return values.get(code)?.metrics[metric] ?? EMPTY;
+}
+
+/** Milestones by date, earliest first. */
+export function sortedMilestones(campaign: CampaignInfo): MilestoneInfo[] {
+  return [...campaign.milestones].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** The milestone a unit is working towards now: the earliest not yet passed. */
+export function nextMilestone(campaign: CampaignInfo, now: number): MilestoneInfo | null {
+  return sortedMilestones(campaign).find((m) => daysLeft(m.date, now, campaign.timeZone) > 0) ?? null;
+}
+
+/** Rows for sibling units, in rank order. */
+export function rankRows(
+  units: readonly UnitInfo[],
+  values: ReadonlyMap<string, UnitValues>,
+  metric: string,
+  campaign: CampaignInfo,
+  now: number,
+): UnitRow[] {
+  const tz = campaign.timeZone;
+  const dayStart = startOfLocalDay(localDate(now, tz), tz);
+  const milestones = sortedMilestones(campaign);
+  const upcoming = nextMilestone(campaign, now);
+  const reference = upcoming ?? milestones.at(-1) ?? null;
+
+  const current = units.map((u) => ({ code: u.code, ...metricOf(values, u.code, metric) }));
+  // The standings as the day began: today's gain taken off, later completions undone.
+  const atDayStart = current.map((m) => ({
+    code: m.code,
+    value: m.value - m.today,
+    target: m.target,
+    completedAt: m.completedAt !== null && m.completedAt < dayStart ? m.completedAt : null,
+  }));
+  const ranks = rank(current);
+  const startRanks = rank(atDayStart);
+  const order = finishOrder(current);
+
+  const rows = units.map((unit, i): UnitRow => {
+    const m = current[i];
+    const complete = isComplete(m.value, m.target);
+    const unitPace = pace(m.last7, campaign.startDate, now, tz);
+    const required = upcoming ? requiredRate(m.value, m.target, upcoming.date, now, tz) : null;
+    const finish = finishDate({ ...m, pace: unitPace }, now, tz);
+    const status: Status = complete ? 'done'
+      : !(m.target > 0) ? 'none'
+      : !upcoming ? (milestones.length ? 'overdue' : 'none')
+      : unitPace >= (required ?? 0) ? 'ahead' : 'behind';
+    return {
+      unit,
+      value: m.value,
+      target: m.target,
+      today: m.today,
+      completedAt: m.completedAt,
+      progress: progress(m.value, m.target),
+      complete,
+      pace: unitPace,
+      milestone: upcoming,
+      required,
+      needs: milestones.map((ms) => (daysLeft(ms.date, now, tz) > 0 ? requiredRate(m.value, m.target, ms.date, now, tz) : null)),
+      finish,
+      ahead: reference ? daysAhead(reference.date, finish) : null,
+      rank: ranks.get(unit.code)!,
+      movement: rankMovement(ranks.get(unit.code)!, startRanks.get(unit.code)!),
+      finishOrder: order.get(unit.code) ?? null,
+      status,
+    };
+  });
+  return rows.sort((a, b) => a.rank - b.rank);
+}
+
+/**
+ * Furthest behind first: overdue units, then the lowest ratio of pace to required rate;
+ * finished units last, in finish order.
+ */
+export function byLag(rows: readonly UnitRow[]): UnitRow[] {
+  const lag = (r: UnitRow): number => {
+    if (r.complete) return Number.POSITIVE_INFINITY;
+    if (r.status === 'overdue') return Number.NEGATIVE_INFINITY;
+    if (r.required === null || r.required <= 0) return Number.MAX_VALUE;
+    return r.pace / r.required;
+  };
+  return [...rows].sort((a, b) => lag(a) - lag(b) || a.rank - b.rank);
+}
+
+/** Map colouring input: progress and completion per unit code. */
+export function mapValues(rows: readonly UnitRow[]): Map<string, { progress: number | null; complete: boolean }> {
+  return new Map(rows.map((r) => [r.unit.code, { progress: r.progress, complete: r.complete }]));
+}

@@ -171,6 +171,15 @@ export function byLag(rows: readonly UnitRow[]): UnitRow[] {
 }
 
 /** Map colouring input: progress and completion per unit code. */
-export function mapValues(rows: readonly UnitRow[]): Map<string, { progress: number | null; complete: boolean }> {
-  return new Map(rows.map((r) => [r.unit.code, { progress: r.progress, complete: r.complete }]));
+export function progressByUnit(
+  units: readonly UnitInfo[],
+  values: ReadonlyMap<string, UnitValues>,
+  metric: string,
+): Map<string, { progress: number | null; complete: boolean }> {
+  return new Map(
+    units.map((u) => {
+      const m = metricOf(values, u.code, metric);
+      return [u.code, { progress: progress(m.value, m.target), complete: isComplete(m.value, m.target) }];
+    }),
+  );
 }

@@ -52,8 +52,11 @@ export class LiveStore {
   seq = $state(0);
   /** Client clock at the last message of any kind from the server: the freshness shown. */
   lastContact = $state<number | null>(null);
-  /** Server clock minus client clock, so the wall clock shows the server's time. */
-  serverOffset = $state(0);
+  /**
+   * The server's clock as last heard (server time at a client time, and how fast it runs: a
+   * replayed past campaign runs faster than real time), so the wall shows the server's time.
+   */
+  clock = $state.raw({ server: 0, client: 0, rate: 1 });
   feed = $state.raw<FeedItem[]>([]);
   celebration = $state.raw<Completion | null>(null);
 
@@ -91,9 +94,14 @@ export class LiveStore {
     socket.on('activity', (message) => this.#onActivity(message));
   }
 
-  /** The server's clock now, as best known. */
+  /** The server's clock now, as best known (the client's until the server is heard). */
   serverNow(clientNow = this.#now()): number {
-    return clientNow + this.serverOffset;
+    const { server, client, rate } = this.clock;
+    return client === 0 ? clientNow : server + (clientNow - client) * rate;
+  }
+
+  #setClock(serverTime: number, clientNow: number, rate = this.clock.rate): void {
+    this.clock = { server: serverTime, client: clientNow, rate };
   }
 
   /** Whether the values held include this unit (the scope or one of its descendants). */
@@ -150,7 +158,7 @@ export class LiveStore {
       this.units = snapshot.units;
       this.values = new Map(snapshot.values.map((v) => [v.code, v]));
       this.seq = snapshot.seq;
-      this.serverOffset = snapshot.serverTime - clientNow;
+      this.#setClock(snapshot.serverTime, clientNow);
     } else {
       if (since !== undefined && reply.seq < since) {
         // The server's log is behind ours (a fresh database): start over from a snapshot.
@@ -159,7 +167,7 @@ export class LiveStore {
       }
       this.#merge(reply.values);
       this.seq = reply.seq;
-      this.serverOffset = reply.serverTime - clientNow;
+      this.#setClock(reply.serverTime, clientNow);
     }
     this.connection = 'live';
     this.lastContact = clientNow;
@@ -184,13 +192,13 @@ export class LiveStore {
     }
     this.#merge(message.values);
     this.seq = message.seq;
-    this.serverOffset = message.serverTime - this.lastContact;
+    this.#setClock(message.serverTime, this.lastContact);
   }
 
   #onHeartbeat(message: Heartbeat): void {
     const clientNow = this.#now();
     this.lastContact = clientNow;
-    this.serverOffset = message.serverTime - clientNow;
+    this.#setClock(message.serverTime, clientNow, message.clockRate ?? 1);
   }
 
   #onActivity(message: ActivityMessage): void {

@@ -1,0 +1,94 @@
+/**
+ * The state every screen shares, created once in the browser: the API client, the live
+ * connection, the ticking clock, the campaign, the chosen metric, and the kiosk settings read
+ * from the URL.
+ */
+import { localDate, type CampaignInfo } from '@tiendo/shared';
+import { Api, displayKey } from './api';
+import { i18n } from './i18n.svelte';
+import { connectLive, type LiveStore } from './live/live.svelte';
+
+const CAMPAIGN_RETRY_MS = 5_000;
+
+export class AppState {
+  readonly api: Api;
+  readonly live: LiveStore;
+  readonly kiosk: boolean;
+  /** Seconds per view when rotating through the province and its districts. */
+  readonly rotate: number | null;
+  /** The query string to keep when moving between views (kiosk, rotate, lang, metric…). */
+  readonly search: string;
+  /** Client clock, ticking every second. */
+  clientNow = $state(Date.now());
+  campaigns = $state.raw<CampaignInfo[]>([]);
+  #campaignId: string | null;
+  #metric = $state<string | null>(null);
+
+  constructor(url: URL) {
+    const params = url.searchParams;
+    i18n.init(params);
+    const key = displayKey(params);
+    this.api = new Api(key);
+    this.live = connectLive(key);
+    this.kiosk = params.get('kiosk') === '1';
+    const rotate = Number(params.get('rotate'));
+    this.rotate = this.kiosk && rotate > 0 ? Math.max(5, rotate) : null;
+    this.#campaignId = params.get('campaign');
+    this.#metric = params.get('metric');
+    const kept = new URLSearchParams([...params].filter(([k]) => k !== 'key'));
+    this.search = kept.size ? `?${kept}` : '';
+    setInterval(() => (this.clientNow = Date.now()), 1000);
+    void this.#loadCampaigns();
+  }
+
+  /** The campaign shown: the live one once subscribed, else the one asked for, else the first. */
+  get campaign(): CampaignInfo | null {
+    return this.live.campaign ?? this.campaigns.find((c) => c.id === this.#campaignId) ?? this.campaigns[0] ?? null;
+  }
+
+  get metric(): string | null {
+    const metrics = this.campaign?.metrics ?? [];
+    return metrics.find((m) => m.key === this.#metric)?.key ?? metrics[0]?.key ?? null;
+  }
+
+  set metric(key: string) {
+    this.#metric = key;
+  }
+
+  /** Server time now, ticking with the client clock. */
+  get now(): number {
+    return this.live.serverNow(this.clientNow);
+  }
+
+  /** Today in the campaign's time zone, by the server's clock. */
+  get today(): string | null {
+    const campaign = this.campaign;
+    return campaign ? localDate(this.now, campaign.timeZone) : null;
+  }
+
+  /** Follow a scope (the campaign root when none is given) once the campaign is known. */
+  follow(scope?: string): void {
+    const campaign = this.campaign;
+    if (campaign) this.live.watch(campaign.id, scope ?? campaign.rootUnit);
+  }
+
+  async #loadCampaigns(): Promise<void> {
+    // A wall display never gives up: it retries until the server answers.
+    for (;;) {
+      try {
+        this.campaigns = await this.api.campaigns();
+        if (this.campaigns.length) return;
+      } catch {
+        // Retried below; the freshness line already tells that the server is not heard.
+      }
+      await new Promise((resolve) => setTimeout(resolve, CAMPAIGN_RETRY_MS));
+    }
+  }
+}
+
+let app: AppState | null = null;
+
+export function appState(): AppState {
+  app ??= new AppState(new URL(location.href));
+  return app;
+}

@@ -3,3 +3,4 @@ export * from './format.js';
 export * from './math.js';
 export * from './protocol.js';
 export * from './live.js';
+export * from './schematic.js';

@@ -29,7 +29,7 @@ export const eventSchema = z
     source: source.optional(),
     reason: reason.optional(),
   })
-  .refine((e) => e.delta > 0 || e.reason !== undefined, {
+  .refine((e) => e.delta >= 0 || e.reason !== undefined, {
     path: ['reason'],
     message: 'is required for a correction (negative delta)',
   });
@@ -170,6 +170,8 @@ export interface ChangeMessage {
 export interface Heartbeat {
   seq: number;
   serverTime: number;
+  /** How fast the server's clock runs: 1 live, more when a past campaign is replayed. */
+  clockRate: number;
 }
 
 export interface SubscribeRequest {

@@ -3,6 +3,7 @@ import { Campaign, Metric, Milestone, Target } from './campaign.entity.js';
 import { Unit } from './catalog.entity.js';
 import { Change, Completion, CountedEvent, Counter, DailyValue, LogHead } from './log.entity.js';
 
+export type { KeyRole } from './api-key.entity.js';
 export { ApiKey, Campaign, Change, Completion, CountedEvent, Counter, DailyValue, LogHead, Metric, Milestone, Target, Unit };
 
 export const entities = [Unit, Campaign, Metric, Milestone, Target, ApiKey, CountedEvent, Counter, DailyValue, Change, LogHead, Completion];

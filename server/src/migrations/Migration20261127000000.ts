@@ -74,6 +74,20 @@ export class Migration20261127000000 extends Migration {
       );
       create index event_unit_index on event (campaign_id, unit_code, occurred_at);
 
+      -- Every cumulative report received, so that a retried report counts once even when it
+      -- changed nothing.
+      create table report (
+        campaign_id text not null references campaign (id) on delete cascade,
+        id text not null,
+        metric text not null,
+        unit_code text not null,
+        total bigint not null,
+        as_of timestamptz not null,
+        received_at timestamptz not null default now(),
+        source text,
+        primary key (campaign_id, id)
+      );
+
       create table counter (
         campaign_id text not null,
         metric text not null,

@@ -1,0 +1,43 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { ErrorsFilter } from './common/errors.filter.js';
+import { CampaignsController } from './controllers/campaigns.controller.js';
+import { HealthController } from './controllers/health.controller.js';
+import { IngestController } from './controllers/ingest.controller.js';
+import { Database } from './database/database.js';
+import { LiveGateway } from './gateways/live.gateway.js';
+import { HistoryRepository } from './repositories/history.repository.js';
+import { IngestRepository } from './repositories/ingest.repository.js';
+import { KeyRepository } from './repositories/key.repository.js';
+import { LiveRepository } from './repositories/live.repository.js';
+import { AuthService, PUBLIC_DISPLAY } from './services/auth.service.js';
+import { Clock } from './services/clock.js';
+import { HistoryService } from './services/history.service.js';
+import { IngestService } from './services/ingest.service.js';
+import { LiveService } from './services/live.service.js';
+import { SeedService } from './services/seed.service.js';
+
+export interface AppDependencies {
+  db: Database;
+  clock: Clock;
+  publicDisplay: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(deps: AppDependencies): DynamicModule {
+    return {
+      module: AppModule,
+      controllers: [HealthController, IngestController, CampaignsController],
+      providers: [
+        { provide: Database, useValue: deps.db },
+        { provide: Clock, useValue: deps.clock },
+        { provide: PUBLIC_DISPLAY, useValue: deps.publicDisplay },
+        { provide: APP_FILTER, useClass: ErrorsFilter },
+        IngestRepository, LiveRepository, KeyRepository, HistoryRepository,
+        AuthService, IngestService, LiveService, HistoryService, SeedService,
+        LiveGateway,
+      ],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The one place where failures become HTTP answers: every answer is JSON naming the problem,
+ * a database that cannot be reached is 503 (never a hang), and anything else is 500 with the
+ * detail left in the log.
+ */
+import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import type { Response } from 'express';
+import { NegativeCounterError } from '../repositories/ingest.repository.js';
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return /Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
+}
+
+export interface ErrorBody {
+  statusCode: number;
+  error: string;
+  message: string;
+}
+
+export function describeError(error: unknown): ErrorBody {
+  if (error instanceof NegativeCounterError) {
+    return { statusCode: 422, error: 'UnprocessableEntity', message: `${error.message}; nothing of the batch was applied` };
+  }
+  // Express wraps body-parser's errors in an HttpException; its `type` says what went wrong.
+  const parserError = ((error as { cause?: unknown } | null)?.cause ?? error) as { type?: string; message?: string } | null;
+  const parserType = parserError?.type;
+  if (parserType === 'entity.parse.failed') return { statusCode: 400, error: 'BadRequest', message: `body: malformed JSON (${parserError?.message})` };
+  if (parserType === 'entity.too.large') return { statusCode: 413, error: 'PayloadTooLarge', message: 'body: larger than the limit of 1 MB' };
+  if (parserType === 'encoding.unsupported' || parserType === 'charset.unsupported') {
+    return { statusCode: 415, error: 'UnsupportedMediaType', message: `body: ${parserError?.message}` };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const response = error.getResponse();
+    const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
+    return { statusCode: status, error: error.name.replace(/Exception$/, ''), message: Array.isArray(message) ? message.join('; ') : String(message ?? error.message) };
+  }
+  if (isDatabaseUnavailable(error)) {
+    return { statusCode: 503, error: 'ServiceUnavailable', message: 'the database is unreachable; nothing was applied, retry later' };
+  }
+  return { statusCode: 500, error: 'InternalServerError', message: 'internal error' };
+}
+
+@Catch()
+export class ErrorsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const response = host.switchToHttp().getResponse<Response>();
+    const body = describeError(error);
+    if (body.statusCode >= 500) this.logger.error((error as Error)?.stack ?? String(error));
+    if (body.statusCode === 503) response.setHeader('Retry-After', '5');
+    response.status(body.statusCode).json(body);
+  }
+}

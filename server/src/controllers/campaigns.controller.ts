@@ -1,0 +1,59 @@
+import { Controller, Get, Headers, Param, Query, UnprocessableEntityException } from '@nestjs/common';
+import { derive, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
+import { AuthService } from '../services/auth.service.js';
+import { Clock } from '../services/clock.js';
+import { HistoryService } from '../services/history.service.js';
+import { LiveService } from '../services/live.service.js';
+
+export interface SnapshotWithFigures extends Snapshot {
+  /** By unit code, then metric. */
+  derived: Record<string, Record<string, DerivedFigures>>;
+}
+
+@Controller('api/v1/campaigns')
+export class CampaignsController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly live: LiveService,
+    private readonly history: HistoryService,
+    private readonly clock: Clock,
+  ) {}
+
+  @Get()
+  list(): CampaignInfo[] {
+    return this.live.campaigns();
+  }
+
+  @Get(':id/snapshot')
+  async snapshot(@Param('id') id: string, @Query('scope') scope?: string, @Headers('authorization') authorization?: string): Promise<SnapshotWithFigures> {
+    const { tree, unit } = this.live.resolve(id, scope, 'scope');
+    await this.auth.authorizeDisplay(AuthService.bearer(authorization), unit, (c, s) => tree.within(c, s));
+    const snapshot = this.live.snapshot(id, unit)!;
+    const now = this.clock.now();
+    const derived: SnapshotWithFigures['derived'] = {};
+    for (const v of snapshot.values) {
+      derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, snapshot.campaign, now)]));
+    }
+    return { ...snapshot, derived };
+  }
+
+  @Get(':id/series')
+  async series(@Param('id') id: string, @Query('unit') unit?: string, @Headers('authorization') authorization?: string): Promise<SeriesResponse> {
+    const resolved = this.live.resolve(id, unit, 'unit');
+    await this.auth.authorizeDisplay(AuthService.bearer(authorization), resolved.unit, (c, s) => resolved.tree.within(c, s));
+    return this.history.series(id, resolved.unit);
+  }
+
+  @Get(':id/history')
+  async day(
+    @Param('id') id: string,
+    @Query('date') date?: string,
+    @Query('scope') scope?: string,
+    @Headers('authorization') authorization?: string,
+  ): Promise<HistoryResponse> {
+    const resolved = this.live.resolve(id, scope, 'scope');
+    if (!date) throw new UnprocessableEntityException('date: required (YYYY-MM-DD)');
+    await this.auth.authorizeDisplay(AuthService.bearer(authorization), resolved.unit, (c, s) => resolved.tree.within(c, s));
+    return this.history.history(id, resolved.unit, date);
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The socket side of the live state. A client subscribes to a scope of a campaign and gets a
+ * snapshot (or, resuming, the values changed since its sequence number); then every
+ * COALESCE_MS each room gets one message with the absolute values of its units that changed.
+ */
+import { HttpException, Logger, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway, WebSocketServer,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import {
+  COALESCE_MS, HEARTBEAT_MS,
+  type ClientToServerEvents, type ServerToClientEvents, type SubscribeReply, type SubscribeRequest,
+} from '@tiendo/shared';
+import type { Server, Socket } from 'socket.io';
+import { AuthService } from '../services/auth.service.js';
+import { Clock } from '../services/clock.js';
+import { LiveService } from '../services/live.service.js';
+
+type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
+type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
+
+const roomName = (campaign: string, scope: string) => `${campaign}|${scope}`;
+
+@WebSocketGateway({ serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 })
+export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
+  private readonly logger = new Logger(LiveGateway.name);
+  /** The last sequence number each room was sent: the next message's prevSeq. */
+  private readonly rooms = new Map<string, { campaign: string; scope: string; lastSeq: number }>();
+  private timers: NodeJS.Timeout[] = [];
+
+  @WebSocketServer()
+  private server!: LiveServer;
+
+  constructor(
+    private readonly live: LiveService,
+    private readonly auth: AuthService,
+    private readonly clock: Clock,
+  ) {}
+
+  afterInit(server: LiveServer): void {
+    server.of('/').adapter.on('delete-room', (room: string) => this.rooms.delete(room));
+    this.timers.push(
+      setInterval(() => this.flush(), COALESCE_MS),
+      setInterval(() => server.emit('heartbeat', { seq: this.live.seq, serverTime: this.clock.now(), clockRate: this.clock.rate }), HEARTBEAT_MS),
+    );
+  }
+
+  onApplicationShutdown(): void {
+    for (const t of this.timers) clearInterval(t);
+  }
+
+  @SubscribeMessage('subscribe')
+  async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: SubscribeRequest): Promise<SubscribeReply> {
+    try {
+      if (typeof request?.campaign !== 'string' || (request.scope !== undefined && typeof request.scope !== 'string')) {
+        return { ok: false, error: 'subscribe: expected { campaign, scope, since? }' };
+      }
+      if (request.since !== undefined && !(Number.isInteger(request.since) && request.since >= 0)) {
+        return { ok: false, error: 'since: expected a non-negative integer sequence number' };
+      }
+      const { tree, unit } = this.live.resolve(request.campaign, request.scope, 'scope');
+      const key = (socket.handshake.auth as { key?: unknown })?.key;
+      await this.auth.authorizeDisplay(typeof key === 'string' && key ? key : undefined, unit, (c, s) => tree.within(c, s));
+      // A client coming from a server instance further ahead waits until this one has caught up.
+      if (request.since !== undefined && request.since > this.live.seq) await this.live.catchUp();
+
+      // From here on synchronous: the reply and the room's chain of sequence numbers agree.
+      const room = roomName(tree.campaign, unit);
+      if (!this.rooms.has(room)) this.rooms.set(room, { campaign: tree.campaign, scope: unit, lastSeq: this.live.seq });
+      void socket.join(room);
+      if (request.since !== undefined && request.since <= this.live.seq) {
+        return {
+          ok: true, kind: 'resume', campaign: tree.campaign, scope: unit, seq: this.live.seq,
+          serverTime: this.clock.now(), values: tree.changedSince(unit, request.since),
+        };
+      }
+      return { ok: true, kind: 'snapshot', snapshot: this.live.snapshot(tree.campaign, unit)! };
+    } catch (error) {
+      if (error instanceof HttpException) return { ok: false, error: String((error.getResponse() as { message?: string }).message ?? error.message) };
+      this.logger.error((error as Error).stack);
+      return { ok: false, error: 'internal error' };
+    }
+  }
+
+  @SubscribeMessage('unsubscribe')
+  async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: { campaign: string; scope: string }): Promise<void> {
+    if (typeof request?.campaign === 'string' && typeof request.scope === 'string') await socket.leave(roomName(request.campaign, request.scope));
+  }
+
+  private flush(): void {
+    const serverTime = this.clock.now();
+    for (const flush of this.live.drain()) {
+      const tree = this.live.tree(flush.campaign);
+      if (!tree) continue;
+      for (const [name, room] of this.rooms) {
+        if (room.campaign !== flush.campaign) continue;
+        const codes = [...flush.changed].filter((code) => tree.within(code, room.scope));
+        if (codes.length) {
+          this.server.to(name).emit('changes', {
+            campaign: room.campaign, scope: room.scope, seq: flush.seq, prevSeq: room.lastSeq, serverTime, values: tree.values(codes),
+          });
+          room.lastSeq = flush.seq;
+        }
+        const items = flush.activity.filter((a) => tree.within(a.unit, room.scope));
+        if (items.length) this.server.to(name).emit('activity', { campaign: room.campaign, scope: room.scope, items });
+      }
+    }
+  }
+}

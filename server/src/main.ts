@@ -1,0 +1,127 @@
+/**
+ * tiendo server.
+ *   node dist/main.js serve     the server (default)
+ *   node dist/main.js demo      the demo: Hà Tĩnh's campaign, reported live by a simulator
+ *   node dist/main.js migrate   apply pending migrations and exit
+ */
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { addDays, daysBetween, endOfLocalDay, localDate, startOfLocalDay } from '@tiendo/shared';
+import { join, resolve } from 'node:path';
+import { ConfigError, loadConfig, type Config } from './config/env.js';
+import { Database } from './database/database.js';
+import { Clock } from './services/clock.js';
+import { SeedService } from './services/seed.service.js';
+import { startServer, type RunningServer } from './server.js';
+import { demoPlan } from './simulator/demo-plan.js';
+import { REFERENCE } from './simulator/reference.js';
+import { Simulator } from './simulator/simulator.js';
+
+const logger = new Logger('tiendo');
+const repoRoot = resolve(import.meta.dirname, '../..');
+
+async function main(command: string): Promise<void> {
+  switch (command) {
+    case 'serve': {
+      const server = await startServer(loadConfig(process.env, { webDir: join(repoRoot, 'web/build'), dataDir: join(repoRoot, 'data') }));
+      logger.log(`Listening on ${server.url}`);
+      onSignal(() => server.close());
+      return;
+    }
+    case 'demo':
+      return demo();
+    case 'migrate': {
+      const config = loadConfig(process.env, { dataDir: join(repoRoot, 'data') });
+      const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      const applied = await db.migrate();
+      logger.log(applied.length ? `Applied ${applied.join(', ')}` : 'The schema is up to date.');
+      await db.close();
+      return;
+    }
+    default:
+      throw new ConfigError(`Unknown command "${command}": expected serve, demo or migrate`);
+  }
+}
+
+async function demo(): Promise<void> {
+  const simulation = process.env.SIMULATION?.trim() || 'live';
+  const config = loadConfig(process.env, {
+    webDir: join(repoRoot, 'web/build'),
+    dataDir: join(repoRoot, 'data', simulation === 'replay' ? 'replay' : 'live'),
+    publicDisplay: true,
+    simulation: 'live',
+  });
+  const tz = REFERENCE.timeZone;
+  const replay = config.simulation === 'replay';
+  const lastDay = REFERENCE.metrics.map((m) => m.finish).sort().at(-1)!;
+  // A replay runs on a virtual clock from the campaign's first day and always starts afresh.
+  const clock = replay
+    ? Clock.virtual(startOfLocalDay(REFERENCE.startDate, tz), config.replayDaysPerMinute * 1440, endOfLocalDay(lastDay, tz) - 1)
+    : Clock.wall();
+
+  let shift = 0;
+  let keys = { ingest: '', display: '' };
+  let plan: ReturnType<typeof demoPlan> | null = null;
+  const server: RunningServer = await startServer(config, {
+    clock,
+    inMemory: replay && !config.databaseUrl,
+    beforeListen: async (app) => {
+      const seed = app.get(SeedService);
+      const units = await seed.importCatalog(REFERENCE.province);
+      const existingStart = await seed.campaignStart(REFERENCE.campaignId);
+      if (!replay) {
+        shift = existingStart
+          ? daysBetween(REFERENCE.startDate, existingStart)
+          : daysBetween(REFERENCE.liveAsOf, localDate(clock.now(), tz));
+      }
+      plan = demoPlan(units, shift);
+      await seed.seedCampaign(REFERENCE.campaignId, REFERENCE.name, REFERENCE.province, tz, plan);
+      keys = await seed.demoKeys(join(config.dataDir, 'demo-keys.json'), REFERENCE.province);
+    },
+  });
+
+  const simulator = config.simulation === 'off' ? null : new Simulator({
+    baseUrl: server.url, ingestKey: keys.ingest, campaign: REFERENCE.campaignId, timeZone: tz, plan: plan!, clock,
+    maxRecordsPerDay: replay ? Math.max(1, Math.round(600 / config.replayDaysPerMinute)) : 10, backfill: !replay,
+  });
+  const shownUrl = `http://localhost:${new URL(server.url).port}`;
+  console.log(`
+  tiendo demo — ${REFERENCE.name}
+  ${replay ? `Replay of 2023 at ${config.replayDaysPerMinute} days a minute` : `Live: today plays ${addDays(localDate(clock.now(), tz), -shift)} of the 2023 campaign`}
+  Database:  ${config.databaseUrl ? 'PostgreSQL' : replay ? 'embedded, in memory' : `embedded, in ${config.dataDir}`}
+
+  Command center:  ${shownUrl}/
+  Kiosk display:   ${shownUrl}/?kiosk=1&rotate=30&key=${keys.display}
+
+  Demo keys (for this demo only; never use them in production):
+    ingest   ${keys.ingest}
+    display  ${keys.display}
+
+  Try:  curl -X POST ${shownUrl}/api/v1/events -H 'authorization: Bearer ${keys.ingest}' \\
+          -H 'content-type: application/json' \\
+          -d '{"events":[{"id":"try-1","campaign":"${REFERENCE.campaignId}","metric":"cccd_intake","unit":"18586","delta":5,"occurredAt":"${new Date(clock.now()).toISOString()}"}]}'
+`);
+  const running = simulator?.run().catch((error) => logger.error(`Simulator stopped: ${(error as Error).message}`));
+  onSignal(async () => {
+    simulator?.stop();
+    await running;
+    await server.close();
+  });
+}
+
+function onSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      stop().then(() => process.exit(0), () => process.exit(1));
+    });
+  }
+}
+
+main(process.argv[2] ?? 'serve').catch((error) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else logger.error((error as Error).stack ?? String(error));
+  process.exit(1);
+});

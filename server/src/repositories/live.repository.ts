@@ -1,0 +1,120 @@
+/** Reads that feed the in-memory live state: its initial load and the change log after it. */
+import { Injectable } from '@nestjs/common';
+import type { CampaignInfo, UnitInfo } from '@tiendo/shared';
+import { Database } from '../database/database.js';
+import { Metric, Target } from '../entities/index.js';
+
+export interface ChangeRow {
+  seq: number;
+  campaign: string;
+  metric: string;
+  unit: string;
+  day: string;
+  value: number;
+  dayValue: number;
+  occurredAt: number;
+}
+
+export interface CampaignState {
+  info: CampaignInfo;
+  units: UnitInfo[];
+  targets: { metric: string; unit: string; target: number }[];
+  counters: { metric: string; unit: string; value: number; lastSeq: number }[];
+  /** Daily gains from `sinceDay` on. */
+  days: { metric: string; unit: string; day: string; value: number }[];
+  completions: { metric: string; unit: string; completedAt: number }[];
+}
+
+@Injectable()
+export class LiveRepository {
+  constructor(private readonly db: Database) {}
+
+  /** Dates are read as text: drivers turn a `date` into a Date at local midnight, which shifts it. */
+  async campaigns(): Promise<CampaignInfo[]> {
+    const em = this.db.em();
+    const [campaigns, metrics, milestones] = await Promise.all([
+      em.execute<{ id: string; name: string; time_zone: string; start_date: string; root_unit: string }[]>(
+        `select id, name, time_zone, to_char(start_date, 'YYYY-MM-DD') as start_date, root_unit from campaign order by created_at, id`),
+      em.find(Metric, {}, { orderBy: { position: 'asc' } }),
+      em.execute<{ campaign_id: string; name: string; date: string }[]>(
+        `select campaign_id, name, to_char(date, 'YYYY-MM-DD') as date from milestone order by date, id`),
+    ]);
+    return campaigns.map((c) => ({
+      id: c.id,
+      name: c.name,
+      timeZone: c.time_zone,
+      startDate: c.start_date,
+      rootUnit: c.root_unit,
+      metrics: metrics.filter((m) => m.campaignId === c.id).map((m) => ({ key: m.key, name: m.name })),
+      milestones: milestones.filter((m) => m.campaign_id === c.id).map((m) => ({ name: m.name, date: m.date })),
+    }));
+  }
+
+  /** The units of a subtree as stored, parents before children. */
+  async subtree(rootCode: string): Promise<UnitInfo[]> {
+    const rows = await this.db.em().execute<{ code: string; name: string; full_name: string; type: string; level: UnitInfo['level']; parent_code: string | null }[]>(
+      `with recursive tree as (
+         select code, name, full_name, type, level, parent_code, 0 as depth from unit where code = ?
+         union all
+         select u.code, u.name, u.full_name, u.type, u.level, u.parent_code, t.depth + 1 from unit u join tree t on u.parent_code = t.code
+       ) select code, name, full_name, type, level, parent_code from tree order by depth, code`,
+      [rootCode],
+    );
+    return rows.map((r) => ({ code: r.code, name: r.name, fullName: r.full_name, type: r.type, level: r.level, parent: r.parent_code }));
+  }
+
+  /**
+   * Everything the live state of a campaign starts from, read in one snapshot of the database
+   * together with the sequence number it is current to.
+   */
+  async load(info: CampaignInfo, units: UnitInfo[], sinceDay: string): Promise<{ state: CampaignState; seq: number }> {
+    return this.db.em().transactional(
+      async (em) => {
+        const [head] = await em.execute<{ seq: string }[]>('select seq from log_head where id = 1');
+        const targets = await em.find(Target, { campaignId: info.id });
+        const counters = await em.execute<{ metric: string; unit_code: string; value: string; last_seq: string }[]>(
+          'select metric, unit_code, value, last_seq from counter where campaign_id = ?', [info.id]);
+        const days = await em.execute<{ metric: string; unit_code: string; day: string; value: string }[]>(
+          `select metric, unit_code, to_char(day, 'YYYY-MM-DD') as day, value from daily_value where campaign_id = ? and day >= ?`,
+          [info.id, sinceDay]);
+        const completions = await em.execute<{ metric: string; unit_code: string; completed_at: string }[]>(
+          'select metric, unit_code, completed_at from completion where campaign_id = ?', [info.id]);
+        return {
+          seq: Number(head.seq),
+          state: {
+            info,
+            units,
+            targets: targets.map((t) => ({ metric: t.metric, unit: t.unitCode, target: t.target })),
+            counters: counters.map((c) => ({ metric: c.metric, unit: c.unit_code, value: Number(c.value), lastSeq: Number(c.last_seq) })),
+            days: days.map((d) => ({ metric: d.metric, unit: d.unit_code, day: d.day, value: Number(d.value) })),
+            completions: completions.map((c) => ({ metric: c.metric, unit: c.unit_code, completedAt: new Date(c.completed_at).getTime() })),
+          },
+        };
+      },
+      { isolationLevel: 'repeatable read' as never },
+    );
+  }
+
+  /** Change rows after `seq`, in order, at most `limit` sequence numbers' worth. */
+  async changesAfter(seq: number, limit: number): Promise<ChangeRow[]> {
+    const rows = await this.db.em().execute<{ seq: string; campaign_id: string; metric: string; unit_code: string; day: string; value: string; day_value: string; occurred_at: string }[]>(
+      `select seq, campaign_id, metric, unit_code, to_char(day, 'YYYY-MM-DD') as day, value, day_value, occurred_at
+       from change where seq > ? and seq <= (select coalesce(max(seq), 0) from (select seq from change where seq > ? order by seq limit ?) s)
+       order by seq`,
+      [seq, seq, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq), campaign: r.campaign_id, metric: r.metric, unit: r.unit_code, day: r.day,
+      value: Number(r.value), dayValue: Number(r.day_value), occurredAt: new Date(r.occurred_at).getTime(),
+    }));
+  }
+
+  async recordCompletions(rows: { campaign: string; metric: string; unit: string; completedAt: number }[]): Promise<void> {
+    await this.db.em().execute(
+      `insert into completion (campaign_id, metric, unit_code, completed_at)
+       select campaign, metric, unit, to_timestamp(completed_at / 1000.0) from json_to_recordset(?::json) as x(campaign text, metric text, unit text, completed_at bigint)
+       on conflict do nothing`,
+      [JSON.stringify(rows.map((r) => ({ ...r, completed_at: r.completedAt })))],
+    );
+  }
+}

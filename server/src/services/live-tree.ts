@@ -1,0 +1,229 @@
+/**
+ * The live state of one campaign: every unit of its tree with, per metric, the value, target,
+ * today's gain, the last 7 full days' gain and the completion instant. Communes hold the truth
+ * (from the change log); every higher unit is kept as the sum of its children, updated by
+ * differences so that one change costs the depth of the tree, not its size.
+ */
+import { addDays, localDate, PACE_DAYS, type CampaignInfo, type MetricValue, type UnitInfo, type UnitValues } from '@tiendo/shared';
+import type { CampaignState, ChangeRow } from '../repositories/live.repository.js';
+
+interface Cell {
+  value: number;
+  target: number;
+  /** Set on this unit explicitly; otherwise the target is the children's sum. */
+  explicitTarget: number | null;
+  today: number;
+  last7: number;
+  completedAt: number | null;
+}
+
+interface Node {
+  info: UnitInfo;
+  parent: Node | null;
+  children: Node[];
+  cells: Map<string, Cell>;
+  /** Communes only: metric -> local date -> gain, for the pace window. */
+  days: Map<string, Map<string, number>> | null;
+  /** Sequence number of the last change that touched this unit. */
+  changedSeq: number;
+}
+
+export interface Completed {
+  campaign: string;
+  metric: string;
+  unit: string;
+  completedAt: number;
+}
+
+export class LiveTree {
+  readonly info: CampaignInfo;
+  private readonly nodes = new Map<string, Node>();
+  /** Parents before children. */
+  private readonly order: Node[] = [];
+  private today: string;
+  /** Resumes from at or before this seq get every value (today's gain may have reset). */
+  private fullResendUpTo: number;
+  /** Units changed since the last drain. */
+  private dirty = new Set<string>();
+
+  constructor(state: CampaignState, seq: number, now: number) {
+    this.info = state.info;
+    this.today = localDate(now, this.info.timeZone);
+    this.fullResendUpTo = seq;
+    for (const info of state.units) {
+      const parent = info.parent ? this.nodes.get(info.parent) ?? null : null;
+      const node: Node = {
+        info, parent, children: [], cells: new Map(), changedSeq: 0,
+        days: info.level === 'commune' ? new Map(this.info.metrics.map((m) => [m.key, new Map()])) : null,
+      };
+      for (const m of this.info.metrics) {
+        node.cells.set(m.key, { value: 0, target: 0, explicitTarget: null, today: 0, last7: 0, completedAt: null });
+      }
+      parent?.children.push(node);
+      this.nodes.set(info.code, node);
+      this.order.push(node);
+    }
+    for (const t of state.targets) {
+      const cell = this.nodes.get(t.unit)?.cells.get(t.metric);
+      if (cell) cell.explicitTarget = t.target;
+    }
+    for (const c of state.counters) {
+      const node = this.nodes.get(c.unit);
+      const cell = node?.cells.get(c.metric);
+      if (!node || !cell) continue;
+      cell.value = c.value;
+      node.changedSeq = Math.max(node.changedSeq, c.lastSeq);
+    }
+    for (const d of state.days) this.nodes.get(d.unit)?.days?.get(d.metric)?.set(d.day, d.value);
+    for (const c of state.completions) {
+      const cell = this.nodes.get(c.unit)?.cells.get(c.metric);
+      if (cell) cell.completedAt = c.completedAt;
+    }
+    this.recompute();
+  }
+
+  get campaign(): string {
+    return this.info.id;
+  }
+
+  has(code: string): boolean {
+    return this.nodes.has(code);
+  }
+
+  unit(code: string): UnitInfo | undefined {
+    return this.nodes.get(code)?.info;
+  }
+
+  /** True when `code` is `scope` or lies below it. */
+  within(code: string, scope: string): boolean {
+    for (let n = this.nodes.get(code) ?? null; n; n = n.parent) if (n.info.code === scope) return true;
+    return false;
+  }
+
+  /** The scope unit and all its descendants, parents first. */
+  scopeUnits(scope: string): UnitInfo[] {
+    return this.order.filter((n) => this.within(n.info.code, scope)).map((n) => n.info);
+  }
+
+  /** Communes below (or at) a unit. */
+  communesOf(scope: string): string[] {
+    return this.order.filter((n) => n.info.level === 'commune' && this.within(n.info.code, scope)).map((n) => n.info.code);
+  }
+
+  values(codes: Iterable<string>): UnitValues[] {
+    const out: UnitValues[] = [];
+    for (const code of codes) {
+      const node = this.nodes.get(code);
+      if (node) out.push(this.valuesOf(node));
+    }
+    return out;
+  }
+
+  /** Values of the scope's units changed after `since`: every unit when `since` is too old to tell. */
+  changedSince(scope: string, since: number): UnitValues[] {
+    const full = since <= this.fullResendUpTo;
+    return this.order
+      .filter((n) => (full || n.changedSeq > since) && this.within(n.info.code, scope))
+      .map((n) => this.valuesOf(n));
+  }
+
+  /**
+   * Applies one change row (absolute values of a commune). Returns the units that reached
+   * their target with it.
+   */
+  apply(row: ChangeRow): Completed[] {
+    const node = this.nodes.get(row.unit);
+    const cell = node?.cells.get(row.metric);
+    const days = node?.days?.get(row.metric);
+    if (!node || !cell || !days) return [];
+
+    const valueDelta = row.value - cell.value;
+    let todayDelta = 0;
+    let last7Delta = 0;
+    const windowStart = addDays(this.today, -PACE_DAYS);
+    if (row.day >= windowStart) {
+      const dayDelta = row.dayValue - (days.get(row.day) ?? 0);
+      days.set(row.day, row.dayValue);
+      if (row.day === this.today) todayDelta = dayDelta;
+      else if (row.day < this.today) last7Delta = dayDelta;
+    }
+
+    const completed: Completed[] = [];
+    for (let n: Node | null = node; n; n = n.parent) {
+      const c = n.cells.get(row.metric)!;
+      c.value += valueDelta;
+      c.today += todayDelta;
+      c.last7 += last7Delta;
+      n.changedSeq = row.seq;
+      this.dirty.add(n.info.code);
+      if (c.completedAt === null && c.target > 0 && c.value >= c.target) {
+        c.completedAt = row.occurredAt;
+        completed.push({ campaign: this.info.id, metric: row.metric, unit: n.info.code, completedAt: row.occurredAt });
+      }
+    }
+    return completed;
+  }
+
+  /**
+   * When the local date has turned, today's gain becomes history: recompute the windows and
+   * mark every unit changed. Returns whether it happened.
+   */
+  rollDay(now: number, seq: number): boolean {
+    const today = localDate(now, this.info.timeZone);
+    if (today === this.today) return false;
+    this.today = today;
+    this.fullResendUpTo = seq;
+    this.recompute();
+    for (const n of this.order) this.dirty.add(n.info.code);
+    return true;
+  }
+
+  /** The units changed since the last call. */
+  drain(): Set<string> {
+    const dirty = this.dirty;
+    this.dirty = new Set();
+    return dirty;
+  }
+
+  private valuesOf(node: Node): UnitValues {
+    const metrics: Record<string, MetricValue> = {};
+    for (const [key, c] of node.cells) {
+      metrics[key] = { value: c.value, target: c.target, today: c.today, last7: c.last7, completedAt: c.completedAt };
+    }
+    return { code: node.info.code, metrics };
+  }
+
+  /** Rebuilds windows and sums bottom-up, from the communes' values and days. */
+  private recompute(): void {
+    const windowStart = addDays(this.today, -PACE_DAYS);
+    for (let i = this.order.length - 1; i >= 0; i--) {
+      const node = this.order[i];
+      for (const [metric, cell] of node.cells) {
+        if (node.days) {
+          const days = node.days.get(metric)!;
+          cell.today = 0;
+          cell.last7 = 0;
+          for (const [day, gain] of days) {
+            if (day < windowStart) days.delete(day);
+            else if (day === this.today) cell.today = gain;
+            else if (day < this.today) cell.last7 += gain;
+          }
+          cell.target = cell.explicitTarget ?? 0;
+        } else {
+          let value = 0, today = 0, last7 = 0, target = 0;
+          for (const child of node.children) {
+            const c = child.cells.get(metric)!;
+            value += c.value;
+            today += c.today;
+            last7 += c.last7;
+            target += c.target;
+          }
+          Object.assign(cell, { value, today, last7, target: cell.explicitTarget ?? target });
+        }
+        if (node.changedSeq === 0 && node.children.length) {
+          node.changedSeq = Math.max(...node.children.map((c) => c.changedSeq));
+        }
+      }
+    }
+  }
+}

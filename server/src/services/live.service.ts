@@ -1,0 +1,170 @@
+/**
+ * Keeps a live tree per campaign in memory and follows the change log: on every NOTIFY (from
+ * any server instance) it reads the rows after the last sequence number it applied. Screens
+ * are served from here, never from a query per message.
+ */
+import { Injectable, Logger, NotFoundException, UnprocessableEntityException, type OnApplicationShutdown } from '@nestjs/common';
+import { addDays, localDate, PACE_DAYS, type CampaignInfo, type Snapshot, type ActivityItem } from '@tiendo/shared';
+import { Database } from '../database/database.js';
+import { LiveRepository } from '../repositories/live.repository.js';
+import { Clock } from './clock.js';
+import { LiveTree, type Completed } from './live-tree.js';
+
+const CATCH_UP_PAGE = 5000;
+/** A NOTIFY can be lost while the listening connection is down: poll as a safety net. */
+const POLL_MS = 2000;
+const MAX_ACTIVITY = 50;
+
+export interface Flush {
+  campaign: string;
+  seq: number;
+  changed: Set<string>;
+  activity: ActivityItem[];
+}
+
+@Injectable()
+export class LiveService implements OnApplicationShutdown {
+  private readonly logger = new Logger(LiveService.name);
+  private trees = new Map<string, LiveTree>();
+  private appliedSeq = 0;
+  private activity = new Map<string, ActivityItem[]>();
+  private catchingUp: Promise<void> | null = null;
+  private again = false;
+  private stopListening: (() => Promise<void>) | null = null;
+  private poll: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly db: Database,
+    private readonly repository: LiveRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Loads every campaign and starts following the change log. */
+  async start(): Promise<void> {
+    await this.reload();
+    this.stopListening = await this.db.listen(() => void this.catchUp());
+    this.poll = setInterval(() => void this.catchUp(), POLL_MS);
+    await this.catchUp();
+  }
+
+  /** Rebuilds every tree from the database (at start, and when campaigns or targets change). */
+  async reload(): Promise<void> {
+    const now = this.clock.now();
+    const trees = new Map<string, LiveTree>();
+    let seq = Infinity;
+    for (const info of await this.repository.campaigns()) {
+      const units = await this.repository.subtree(info.rootUnit);
+      const sinceDay = addDays(localDate(now, info.timeZone), -PACE_DAYS);
+      const loaded = await this.repository.load(info, units, sinceDay);
+      trees.set(info.id, new LiveTree(loaded.state, loaded.seq, now));
+      seq = Math.min(seq, loaded.seq);
+    }
+    this.trees = trees;
+    // Trees loaded at different instants: replaying rows some already hold is harmless,
+    // as rows carry absolute values.
+    this.appliedSeq = Number.isFinite(seq) ? seq : await this.headSeq();
+  }
+
+  get seq(): number {
+    return this.appliedSeq;
+  }
+
+  campaigns(): CampaignInfo[] {
+    return [...this.trees.values()].map((t) => t.info);
+  }
+
+  tree(campaign: string): LiveTree | undefined {
+    return this.trees.get(campaign);
+  }
+
+  /** The campaign's tree and a unit of it (its root when none is given), or a 404/422 naming the field. */
+  resolve(campaign: string, unit: string | undefined, field: string): { tree: LiveTree; unit: string } {
+    const tree = this.trees.get(campaign);
+    if (!tree) throw new NotFoundException(`campaign: unknown campaign "${campaign}"`);
+    const code = unit?.trim() || tree.info.rootUnit;
+    if (!tree.has(code)) throw new UnprocessableEntityException(`${field}: "${code}" is not a unit of campaign "${campaign}"`);
+    return { tree, unit: code };
+  }
+
+  snapshot(campaign: string, scope: string): Snapshot | null {
+    const tree = this.trees.get(campaign);
+    if (!tree?.has(scope)) return null;
+    const units = tree.scopeUnits(scope);
+    return {
+      campaign: tree.info, scope, seq: this.appliedSeq, serverTime: this.clock.now(),
+      units, values: tree.values(units.map((u) => u.code)),
+    };
+  }
+
+  /**
+   * Reads and applies everything committed after the last applied sequence number. Calls
+   * that arrive while one runs are folded into one more run.
+   */
+  catchUp(): Promise<void> {
+    if (this.catchingUp) {
+      this.again = true;
+      return this.catchingUp;
+    }
+    this.catchingUp = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.readChanges();
+        } while (this.again);
+      } catch (error) {
+        this.logger.warn(`Could not read the change log: ${(error as Error).message}`);
+      } finally {
+        this.catchingUp = null;
+      }
+    })();
+    return this.catchingUp;
+  }
+
+  /** What changed since the last call, per campaign; also turns the day where it has turned. */
+  drain(): Flush[] {
+    const now = this.clock.now();
+    const flushes: Flush[] = [];
+    for (const tree of this.trees.values()) {
+      tree.rollDay(now, this.appliedSeq);
+      const changed = tree.drain();
+      const activity = this.activity.get(tree.campaign) ?? [];
+      this.activity.delete(tree.campaign);
+      if (changed.size || activity.length) flushes.push({ campaign: tree.campaign, seq: this.appliedSeq, changed, activity });
+    }
+    return flushes;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.poll) clearInterval(this.poll);
+    await this.stopListening?.();
+    await this.catchingUp;
+  }
+
+  private async readChanges(): Promise<void> {
+    for (;;) {
+      const rows = await this.repository.changesAfter(this.appliedSeq, CATCH_UP_PAGE);
+      if (!rows.length) return;
+      const completed: Completed[] = [];
+      const previous = new Map<string, number>();
+      for (const row of rows) {
+        const tree = this.trees.get(row.campaign);
+        if (!tree) continue;
+        const cellKey = `${row.campaign}\u0000${row.metric}\u0000${row.unit}`;
+        if (!previous.has(cellKey)) previous.set(cellKey, tree.values([row.unit])[0]?.metrics[row.metric]?.value ?? 0);
+        completed.push(...tree.apply(row));
+        const items = this.activity.get(row.campaign) ?? [];
+        const delta = row.value - previous.get(cellKey)!;
+        if (delta !== 0) items.push({ unit: row.unit, metric: row.metric, delta, occurredAt: row.occurredAt });
+        previous.set(cellKey, row.value);
+        this.activity.set(row.campaign, items.slice(-MAX_ACTIVITY));
+      }
+      this.appliedSeq = rows[rows.length - 1].seq;
+      if (completed.length) await this.repository.recordCompletions(completed);
+    }
+  }
+
+  private async headSeq(): Promise<number> {
+    const [row] = await this.db.em().execute<{ seq: string }[]>('select seq from log_head where id = 1');
+    return Number(row.seq);
+  }
+}

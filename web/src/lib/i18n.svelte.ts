@@ -198,8 +198,10 @@ export function formatTime(instant: number, timeZone: string, locale: Locale, se
 
 /** A calendar date ("2023-05-10") as people write it: 10/05/2023, May 10, 2023. */
 export function formatDate(date: string, locale: Locale, short = false): string {
+  // Written out: ICU's short vi-VN pattern ("01-02") is not how dates are written in Vietnam.
+  if (short && locale === 'vi-VN') return `${date.slice(8, 10)}/${date.slice(5, 7)}`;
   const options: Intl.DateTimeFormatOptions = short
-    ? { timeZone: 'UTC', day: '2-digit', month: '2-digit' }
+    ? { timeZone: 'UTC', day: 'numeric', month: 'short' }
     : locale === 'vi-VN'
       ? { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }
       : { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' };

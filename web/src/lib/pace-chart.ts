@@ -23,7 +23,7 @@ export interface PaceChartInput {
   height: number;
 }
 
-export const MARGIN = { top: 14, right: 16, bottom: 26, left: 56 };
+export const MARGIN = { top: 22, right: 16, bottom: 26, left: 56 };
 
 const dayStart = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const dayEnd = (date: string) => dayStart(date) + DAY_MS;
@@ -49,7 +49,7 @@ export function paceChart(input: PaceChartInput) {
   const top = Math.max(target, ...points.map((p) => p[1])) * 1.08 || 1;
 
   const x = scaleUtc().domain([start, end]).range([MARGIN.left, width - MARGIN.right]);
-  const y = scaleLinear().domain([0, top]).nice(4).range([height - MARGIN.bottom, MARGIN.top]);
+  const y = scaleLinear().domain([0, top]).range([height - MARGIN.bottom, MARGIN.top]);
   const path = line<[number, number]>((p) => x(p[0]), (p) => y(p[1]));
 
   const plans = milestones.map((m) => ({

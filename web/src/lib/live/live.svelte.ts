@@ -198,7 +198,11 @@ export class LiveStore {
   #onHeartbeat(message: Heartbeat): void {
     const clientNow = this.#now();
     this.lastContact = clientNow;
-    this.#setClock(message.serverTime, clientNow, message.clockRate ?? 1);
+    const rate = message.clockRate ?? 1;
+    // A replay's clock stops at its last day while still declaring its rate: trust what is seen.
+    const { server, client } = this.clock;
+    const seen = client > 0 && clientNow > client ? (message.serverTime - server) / (clientNow - client) : rate;
+    this.#setClock(message.serverTime, clientNow, rate === 1 ? 1 : Math.max(0, Math.min(rate, seen)));
   }
 
   #onActivity(message: ActivityMessage): void {

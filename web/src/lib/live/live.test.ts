@@ -180,4 +180,22 @@ describe('LiveStore', () => {
     socket.fire('changes', change(10, 11, [unit('443', 99)]));
     expect(valueOf(store, '443')).toBe(50);
   });
+
+  it("runs the wall clock on the server's time, at the server's rate", () => {
+    const t0 = Date.now();
+    socket.fire('heartbeat', { seq: 10, serverTime: 5_000_000, clockRate: 1 });
+    vi.advanceTimersByTime(2000);
+    expect(store.serverNow()).toBe(5_002_000);
+
+    socket.fire('heartbeat', { seq: 10, serverTime: 9_000_000, clockRate: 60 });
+    vi.advanceTimersByTime(1000);
+    expect(store.serverNow()).toBe(9_060_000);
+    // The replay ended: its clock stands still although the rate is still declared.
+    socket.fire('heartbeat', { seq: 10, serverTime: 9_060_000, clockRate: 60 });
+    vi.advanceTimersByTime(5000);
+    socket.fire('heartbeat', { seq: 10, serverTime: 9_060_000, clockRate: 60 });
+    vi.advanceTimersByTime(5000);
+    expect(store.serverNow()).toBe(9_060_000);
+    expect(Date.now() - t0).toBe(13_000);
+  });
 });

@@ -23,7 +23,7 @@ export interface PaceChartInput {
   height: number;
 }
 
-export const MARGIN = { top: 22, right: 16, bottom: 26, left: 56 };
+export const MARGIN = { top: 26, right: 16, bottom: 26, left: 56 };
 
 const dayStart = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const dayEnd = (date: string) => dayStart(date) + DAY_MS;

@@ -153,6 +153,7 @@ export class LiveStore {
       const { snapshot } = reply;
       const sameScope = this.#holdsWanted();
       if (sameScope) this.#noteCompletions(snapshot.values);
+      else this.feed = this.#recentCompletions(snapshot.values);
       this.campaign = snapshot.campaign;
       this.scope = snapshot.scope;
       this.units = snapshot.units;
@@ -238,6 +239,22 @@ export class LiveStore {
       }
     }
     if (completions.length) this.feed = [...completions, ...this.feed].slice(0, FEED_LENGTH);
+  }
+
+  /** A fresh screen's ticker starts with the latest completions, not empty. */
+  #recentCompletions(values: readonly UnitValues[]): FeedItem[] {
+    const done: FeedItem[] = [];
+    for (const unit of values) {
+      for (const [metric, value] of Object.entries(unit.metrics)) {
+        if (value.completedAt != null) {
+          done.push({ kind: 'completion', id: 0, unit: unit.code, metric, at: value.completedAt });
+        }
+      }
+    }
+    return done
+      .sort((a, b) => b.at - a.at)
+      .slice(0, FEED_LENGTH)
+      .map((item) => ({ ...item, id: this.#nextId++ }));
   }
 
   #retry(action: () => void): void {

@@ -164,6 +164,16 @@ describe('LiveStore', () => {
     expect(store.feed).toHaveLength(2);
   });
 
+  it('starts the ticker with the latest completions of the snapshot', () => {
+    const other = new FakeSocket();
+    const fresh = new LiveStore(other as unknown as LiveSocket);
+    other.connect();
+    fresh.watch('ha-tinh', '42');
+    other.lastSubscribe.reply(snapshotReply(10, [unit('42', 50), unit('443', 100, 100, 7), unit('18550', 100, 100, 9)]));
+    expect(fresh.feed.map((f) => [f.kind, f.unit])).toEqual([['completion', '18550'], ['completion', '443']]);
+    expect(fresh.celebration).toBeNull();
+  });
+
   it('puts recent records on the feed, newest first', () => {
     socket.fire('activity', { campaign: 'ha-tinh', scope: '42', items: [
       { unit: '18550', metric: 'cccd_intake', delta: 3, occurredAt: 1 },

@@ -4,6 +4,7 @@ import { ErrorsFilter } from './common/errors.filter.js';
 import { CampaignsController } from './controllers/campaigns.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { IngestController } from './controllers/ingest.controller.js';
+import { KeysController } from './controllers/keys.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
 import { HistoryRepository } from './repositories/history.repository.js';
@@ -28,7 +29,7 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, IngestController, CampaignsController],
+      controllers: [HealthController, IngestController, CampaignsController, KeysController],
       providers: [
         { provide: Database, useValue: deps.db },
         { provide: Clock, useValue: deps.clock },

@@ -3,6 +3,8 @@
  *   node dist/main.js serve     the server (default)
  *   node dist/main.js demo      the demo: Hà Tĩnh's campaign, reported live by a simulator
  *   node dist/main.js migrate   apply pending migrations and exit
+ *   node dist/main.js key <role> <unit code> <name>
+ *                               create an api key (role: ingest, display or admin) and print it
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -10,8 +12,10 @@ import { addDays, daysBetween, endOfLocalDay, localDate, startOfLocalDay } from 
 import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { Database } from './database/database.js';
+import type { KeyRole } from './entities/index.js';
+import { KeyRepository } from './repositories/key.repository.js';
 import { Clock } from './services/clock.js';
-import { SeedService } from './services/seed.service.js';
+import { SeedService, type DemoKeys } from './services/seed.service.js';
 import { startServer, type RunningServer } from './server.js';
 import { demoPlan } from './simulator/demo-plan.js';
 import { REFERENCE } from './simulator/reference.js';
@@ -38,8 +42,26 @@ async function main(command: string): Promise<void> {
       await db.close();
       return;
     }
+    case 'key':
+      return createKey(process.argv.slice(3));
     default:
-      throw new ConfigError(`Unknown command "${command}": expected serve, demo or migrate`);
+      throw new ConfigError(`Unknown command "${command}": expected serve, demo, migrate or key`);
+  }
+}
+
+async function createKey([role, scope, ...name]: string[]): Promise<void> {
+  if (!['ingest', 'display', 'admin'].includes(role) || !scope || !name.length) {
+    throw new ConfigError('Usage: key <ingest|display|admin> <unit code> <name>');
+  }
+  const config = loadConfig(process.env, { dataDir: join(repoRoot, 'data') });
+  const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const [unit] = await db.em().execute<{ code: string }[]>('select code from unit where code = ?', [scope]);
+    if (!unit) throw new ConfigError(`Unit ${scope} is not loaded: start the server with ROOT_UNIT covering it first`);
+    const { token } = await new KeyRepository(db).create(name.join(' '), role as KeyRole, scope);
+    console.log(token);
+  } finally {
+    await db.close();
   }
 }
 
@@ -60,7 +82,7 @@ async function demo(): Promise<void> {
     : Clock.wall();
 
   let shift = 0;
-  let keys = { ingest: '', display: '' };
+  let keys: DemoKeys = { ingest: '', display: '', admin: '' };
   let plan: ReturnType<typeof demoPlan> | null = null;
   const server: RunningServer = await startServer(config, {
     clock,
@@ -96,6 +118,7 @@ async function demo(): Promise<void> {
   Demo keys (for this demo only; never use them in production):
     ingest   ${keys.ingest}
     display  ${keys.display}
+    admin    ${keys.admin}
 
   Try:  curl -X POST ${shownUrl}/api/v1/events -H 'authorization: Bearer ${keys.ingest}' \\
           -H 'content-type: application/json' \\

@@ -80,7 +80,7 @@ export interface ReportBatchResult {
   seq: number | null;
 }
 
-/** Turns validation issues into one message naming each field: "events[2].delta: must not be 0". */
+/** Turns validation issues into one message naming each field: "events[2].delta: must not be 0"; the whole body is "body". */
 export function describeIssues(error: z.ZodError): string {
   return error.issues
     .slice(0, 10)
@@ -89,7 +89,7 @@ export function describeIssues(error: z.ZodError): string {
         (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${String(part)}` : String(part)),
         '',
       );
-      return path ? `${path}: ${issue.message}` : issue.message;
+      return `${path || 'body'}: ${issue.message}`;
     })
     .join('; ');
 }
@@ -234,4 +234,23 @@ export interface HistoryResponse {
   scope: string;
   date: string;
   values: UnitValues[];
+}
+
+// ---- Keys (admin) ----
+
+export const keyRequestSchema = z.strictObject({
+  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  role: z.enum(['ingest', 'display', 'admin'], 'must be one of ingest, display, admin'),
+  scope: code,
+});
+
+export type KeyRequest = z.infer<typeof keyRequestSchema>;
+
+/** The secret `key` is shown in this answer only. */
+export interface KeyCreated {
+  id: number;
+  name: string;
+  role: KeyRequest['role'];
+  scope: string;
+  key: string;
 }

@@ -16,6 +16,7 @@ const CHUNK = 2000;
 export interface DemoKeys {
   ingest: string;
   display: string;
+  admin: string;
 }
 
 @Injectable()
@@ -75,11 +76,14 @@ export class SeedService {
   async demoKeys(file: string, scope: string): Promise<DemoKeys> {
     if (existsSync(file)) {
       const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoKeys;
-      if ((await this.keys.findActive(saved.ingest)) && (await this.keys.findActive(saved.display))) return saved;
+      const active = await Promise.all(Object.values(saved).map((token) => this.keys.findActive(token)));
+      if (Object.keys(saved).length === 3 && active.every(Boolean)) return saved;
     }
-    const ingest = await this.keys.create('Demo ingest', 'ingest', scope);
-    const display = await this.keys.create('Demo display', 'display', scope);
-    const keys = { ingest: ingest.token, display: display.token };
+    const keys = {
+      ingest: (await this.keys.create('Demo ingest', 'ingest', scope)).token,
+      display: (await this.keys.create('Demo display', 'display', scope)).token,
+      admin: (await this.keys.create('Demo admin', 'admin', scope)).token,
+    };
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
     return keys;

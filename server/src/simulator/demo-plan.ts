@@ -53,7 +53,8 @@ export function demoPlan(units: readonly UnitInfo[], shift: number): DemoPlan {
     const finals = apportion(m.final, communes.map((c) => targets.get(c.code)! * (1 + spread * unitRandom(`final:${m.key}:${c.code}`))));
     const span = m.key === 'cccd_intake' ? 28 : 14;
     const schedules = communes.map((c, i) => {
-      const lead = Math.round(span * (1 - finishRank.get(c.code)!));
+      // Thạch Kênh finishes a few days before any other commune.
+      const lead = Math.round(span * (1 - finishRank.get(c.code)!)) + (c.code === REFERENCE.firstCommune ? 3 : 0);
       return communeDays(c.code, m.key, finals[i], addDays(m.start, shift), addDays(m.finish, shift - lead));
     });
     return { key: m.key, name: m.name, targets, schedules };

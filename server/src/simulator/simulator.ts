@@ -51,20 +51,24 @@ export class Simulator {
   async run(): Promise<void> {
     const { clock, timeZone } = this.options;
     const dates = this.dates();
-    let day = dates.findIndex((d) => startOfLocalDay(d, timeZone) + 86_400_000 > clock.now());
-    if (day < 0) day = dates.length;
-    if (this.options.backfill && day > 0) await this.backfill(dates.slice(0, day));
-    let postedUpTo = -Infinity;
+    // Live: the days before today are reported as totals first. A replay posts every record,
+    // catching up at once on whatever its clock has already passed.
+    let day = 0;
+    if (this.options.backfill) {
+      day = dates.findIndex((d) => startOfLocalDay(d, timeZone) + 86_400_000 > clock.now());
+      if (day < 0) day = dates.length;
+      if (day > 0) await this.backfill(dates.slice(0, day));
+    }
     for (; day < dates.length && !this.stopped; day++) {
       const events = this.dayEvents(dates[day]);
-      while (!this.stopped) {
+      let next = 0;
+      while (next < events.length && !this.stopped) {
         const now = clock.now();
-        const due = events.filter((e) => e.at > postedUpTo && e.at <= now);
-        postedUpTo = now;
-        await this.post(due);
-        const next = events.find((e) => e.at > now);
-        if (!next) break;
-        await this.sleep(Math.min(1000, clock.realDelayUntil(next.at)));
+        let end = next;
+        while (end < events.length && events[end].at <= now) end++;
+        await this.post(events.slice(next, end));
+        next = end;
+        if (next < events.length) await this.sleep(Math.min(1000, clock.realDelayUntil(events[next].at)));
       }
     }
     if (!this.stopped) this.logger.log('The campaign plan is complete.');

@@ -40,7 +40,7 @@ export class Database {
       entities,
       debug: options.debug ?? false,
       allowGlobalContext: false,
-      migrations: { migrationsList: [{ name: 'Migration20261127000000', class: Migration20261127000000 }], transactional: true, silent: true },
+      migrations: { migrationsList: [{ name: 'Migration20261127000000', class: Migration20261127000000 }], transactional: true, silent: true, snapshot: false },
       extensions: [Migrator],
       discovery: { disableDynamicFileAccess: true },
     };

@@ -35,8 +35,8 @@ export interface LabelFrame {
 }
 
 /** Average advance of a letter of a sans-serif face, in em; Vietnamese marks add no width. */
-const LETTER_EM = 0.58;
-const BOLD_LETTER_EM = 0.62;
+const LETTER_EM = 0.6;
+const BOLD_LETTER_EM = 0.68;
 const LINE_EM = 1.2;
 /** Room left around each label, in em, so that neighbours do not touch. */
 const MARGIN_EM = 0.4;

@@ -1,5 +1,6 @@
 /** The state of one milestone's countdown, for a unit that may already have finished. */
-import { DAY_MS, daysAhead, endOfLocalDay, localDate } from '@tiendo/shared';
+import { DAY_MS, daysAhead, localDate } from '@tiendo/shared';
+import { dayEnd } from './days';
 
 export type CountdownState =
   | { kind: 'running'; days: number; hours: number; minutes: number; seconds: number }
@@ -11,7 +12,7 @@ export function countdown(milestoneDate: string, timeZone: string, now: number, 
   if (completedAt !== null) {
     return { kind: 'done', daysEarly: daysAhead(milestoneDate, localDate(completedAt, timeZone)) ?? 0 };
   }
-  const left = endOfLocalDay(milestoneDate, timeZone) - now;
+  const left = dayEnd(milestoneDate, timeZone) - now;
   if (left <= 0) return { kind: 'overdue', days: Math.floor(-left / DAY_MS) };
   const totalSeconds = Math.floor(left / 1000);
   return {

@@ -100,9 +100,10 @@ describe('Ranking', () => {
 
   it('shows rank movement since the start of the day and the finish order', () => {
     render(Ranking, { rows: rankRows(units, values, 'm', campaign, now), locale: 'vi-VN' });
-    const rows = screen.getAllByTestId('rank-row');
+    // Rows keep one document order and are placed by their position (--i).
+    const rows = screen.getAllByTestId('rank-row').sort((a, b) => Number(a.style.getPropertyValue('--i')) - Number(b.style.getPropertyValue('--i')));
     expect(rows.map((r) => r.querySelector('.name')?.textContent?.trim())).toEqual(['Đơn vị 443', 'Đơn vị 437', 'Đơn vị 436']);
-    expect(screen.getAllByTestId('movement').map((m) => m.textContent?.trim())).toEqual(['–', '▲1', '▼1']);
+    expect(rows.map((r) => r.querySelector('[data-testid=movement]')?.textContent?.trim())).toEqual(['–', '▲1', '▼1']);
     expect(rows[0].textContent).toContain('về đích thứ 1');
     expect(rows[1].dataset.status).toBe('ahead');
   });

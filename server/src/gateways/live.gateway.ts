@@ -1,7 +1,8 @@
 /**
  * The socket side of the live state. A client subscribes to a scope of a campaign and gets a
- * snapshot (or, resuming, the values changed since its sequence number); then every
- * COALESCE_MS each room gets one message with the absolute values of its units that changed.
+ * snapshot (or, resuming, the values changed since its sequence number); then each room gets
+ * the absolute values of its units that changed, at most one message per COALESCE_MS: a change
+ * after a quiet spell goes out at once, a burst is gathered until the window ends.
  */
 import { HttpException, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import {
@@ -28,6 +29,8 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
   /** The last sequence number each room was sent: the next message's prevSeq. */
   private readonly rooms = new Map<string, { campaign: string; scope: string; lastSeq: number }>();
   private timers: NodeJS.Timeout[] = [];
+  private lastFlush = 0;
+  private pending: NodeJS.Timeout | null = null;
 
   @WebSocketServer()
   private server!: LiveServer;
@@ -40,14 +43,26 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
 
   afterInit(server: LiveServer): void {
     server.of('/').adapter.on('delete-room', (room: string) => this.rooms.delete(room));
+    this.live.onApplied(() => this.scheduleFlush());
     this.timers.push(
-      setInterval(() => this.flush(), COALESCE_MS),
+      // Also turns the local day on screens when nothing is being reported.
+      setInterval(() => this.scheduleFlush(), 1000),
       setInterval(() => server.emit('heartbeat', { seq: this.live.seq, serverTime: this.clock.now(), clockRate: this.clock.rate }), HEARTBEAT_MS),
     );
   }
 
   onApplicationShutdown(): void {
     for (const t of this.timers) clearInterval(t);
+    if (this.pending) clearTimeout(this.pending);
+  }
+
+  private scheduleFlush(): void {
+    if (this.pending) return;
+    const wait = Math.max(0, this.lastFlush + COALESCE_MS - Date.now());
+    this.pending = setTimeout(() => {
+      this.pending = null;
+      if (this.flush()) this.lastFlush = Date.now();
+    }, wait);
   }
 
   @SubscribeMessage('subscribe')
@@ -88,8 +103,10 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
     if (typeof request?.campaign === 'string' && typeof request.scope === 'string') await socket.leave(roomName(request.campaign, request.scope));
   }
 
-  private flush(): void {
+  /** Sends what changed to every room; returns whether anything was sent. */
+  private flush(): boolean {
     const serverTime = this.clock.now();
+    let sent = false;
     for (const flush of this.live.drain()) {
       const tree = this.live.tree(flush.campaign);
       if (!tree) continue;
@@ -101,10 +118,12 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
             campaign: room.campaign, scope: room.scope, seq: flush.seq, prevSeq: room.lastSeq, serverTime, values: tree.values(codes),
           });
           room.lastSeq = flush.seq;
+          sent = true;
         }
         const items = flush.activity.filter((a) => tree.within(a.unit, room.scope));
         if (items.length) this.server.to(name).emit('activity', { campaign: room.campaign, scope: room.scope, items });
       }
     }
+    return sent;
   }
 }

@@ -32,6 +32,7 @@ export class LiveService implements OnApplicationShutdown {
   private again = false;
   private stopListening: (() => Promise<void>) | null = null;
   private poll: NodeJS.Timeout | null = null;
+  private readonly appliedListeners: (() => void)[] = [];
 
   constructor(
     private readonly db: Database,
@@ -120,6 +121,11 @@ export class LiveService implements OnApplicationShutdown {
     return this.catchingUp;
   }
 
+  /** Called after changes have been applied to the trees. */
+  onApplied(listener: () => void): void {
+    this.appliedListeners.push(listener);
+  }
+
   /** What changed since the last call, per campaign; also turns the day where it has turned. */
   drain(): Flush[] {
     const now = this.clock.now();
@@ -159,6 +165,7 @@ export class LiveService implements OnApplicationShutdown {
         this.activity.set(row.campaign, items.slice(-MAX_ACTIVITY));
       }
       this.appliedSeq = rows[rows.length - 1].seq;
+      for (const listener of this.appliedListeners) listener();
       if (completed.length) await this.repository.recordCompletions(completed);
     }
   }

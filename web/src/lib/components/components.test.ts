@@ -71,12 +71,12 @@ describe('Freshness', () => {
   const at = startOfLocalDay('2023-05-10', TZ) + (14 * 3600 + 3 * 60 + 22) * 1000;
 
   it('says when the server was last heard', () => {
-    render(Freshness, { ...props, lastContact: at, now: at + 4000 });
+    render(Freshness, { ...props, lastContact: at, silence: 4000 });
     expect(screen.getByRole('status').textContent?.trim()).toBe('Cập nhật lúc 14:03:22');
   });
 
   it('warns, keeping the time of the last values, when the server goes quiet', () => {
-    render(Freshness, { ...props, lastContact: at, now: at + 125_000 });
+    render(Freshness, { ...props, lastContact: at, silence: 125_000 });
     const status = screen.getByRole('status');
     expect(status.classList.contains('stale')).toBe(true);
     expect(status.textContent?.trim()).toBe('Mất tín hiệu · số liệu lúc 14:03:22 (2 phút trước)');

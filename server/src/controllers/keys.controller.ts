@@ -1,5 +1,6 @@
 import { Body, Controller, ForbiddenException, Headers, Post, UnprocessableEntityException } from '@nestjs/common';
-import { keyRequestSchema, type KeyCreated } from '@tiendo/shared';
+import type { KeyCreated } from '@tiendo/shared';
+import { keyRequestSchema } from '@tiendo/shared/schemas';
 import { KeyRepository } from '../repositories/key.repository.js';
 import { AuthService } from '../services/auth.service.js';
 import { parseBody } from '../services/ingest.service.js';

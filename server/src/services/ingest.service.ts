@@ -3,10 +3,8 @@
  * metric, unit, the key's scope, time) and then applied in one transaction, or not at all.
  */
 import { BadRequestException, ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import {
-  describeIssues, eventBatchSchema, localDate, reportBatchSchema,
-  type EventBatchResult, type ReportBatchResult,
-} from '@tiendo/shared';
+import { localDate, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
+import { describeIssues, eventBatchSchema, reportBatchSchema } from '@tiendo/shared/schemas';
 import type { z } from 'zod';
 import { IngestRepository, type NewEvent, type NewReport } from '../repositories/ingest.repository.js';
 import type { Principal } from './auth.service.js';

@@ -6,7 +6,8 @@
  */
 import { Logger } from '@nestjs/common';
 import { apportion, unitRandom } from './plan.js';
-import { startOfLocalDay, MAX_EVENTS_PER_REQUEST, type IngestEvent, type CumulativeReport } from '@tiendo/shared';
+import { startOfLocalDay, type IngestEvent, type CumulativeReport } from '@tiendo/shared';
+import { MAX_EVENTS_PER_REQUEST } from '@tiendo/shared/schemas';
 import type { Clock } from '../services/clock.js';
 import type { DemoPlan } from './demo-plan.js';
 

@@ -4,6 +4,7 @@
  * both the server and the web app.
  */
 import type { z } from 'zod';
+import type { MapLevel } from './maps.js';
 import type { eventBatchSchema, eventSchema, keyRequestSchema, reportBatchSchema, reportSchema } from './schemas.js';
 
 export type IngestEvent = z.infer<typeof eventSchema>;
@@ -136,6 +137,13 @@ export interface ServerToClientEvents {
   changes: (message: ChangeMessage) => void;
   activity: (message: ActivityMessage) => void;
   heartbeat: (message: Heartbeat) => void;
+  mapChanged: (message: MapChangedMessage) => void;
+}
+
+/** An admin confirmed a boundary file: every screen fetches its map again. */
+export interface MapChangedMessage {
+  level: MapLevel;
+  version: number;
 }
 
 export interface ClientToServerEvents {

@@ -1,0 +1,73 @@
+/**
+ * The district view in real Chromium: on a phone it lists every commune of the district with
+ * nothing to scroll sideways; on a wall it fits the screen.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Snapshot } from '@tiendo/shared';
+import { artifact, hasChromium, launch } from '../helpers/browser.js';
+import { expectedCounters, open, waitForCounters } from '../helpers/screens.js';
+import { seedProgress } from '../helpers/seed.js';
+import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+
+/** Can Lộc, a district of eighteen communes. */
+const DISTRICT = '443';
+
+describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/chromium is missing)', () => {
+  let server: ServerProcess;
+  let seeded: Snapshot;
+
+  beforeAll(async () => {
+    server = await startServer();
+    seeded = await seedProgress(server);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (server) removeDir(server.dataDir);
+  });
+
+  const communes = () => seeded.units.filter((u) => u.parent === DISTRICT).map((u) => u.code).sort();
+
+  async function rowCodes(page: Awaited<ReturnType<typeof open>>): Promise<string[]> {
+    const codes = await page.locator('[data-testid=rank-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')!));
+    return codes.sort();
+  }
+
+  it('lists the communes on a phone, with no horizontal scroll', async () => {
+    const browser = await launch({ width: 390, height: 844 });
+    try {
+      const page = await open(browser, server, `/district/${DISTRICT}`);
+      await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+      await expect.poll(() => rowCodes(page)).toEqual(communes());
+      expect(communes().length).toBeGreaterThan(10);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      // Every commune's card is on the page, one under the other, none hidden.
+      const boxes = await page.locator('[data-testid=rank-row]').evaluateAll((rows) =>
+        rows.map((r) => r.getBoundingClientRect()).map((b) => ({ left: b.left, right: b.right, height: b.height })));
+      for (const box of boxes) {
+        expect(box.left).toBeGreaterThanOrEqual(0);
+        expect(box.right).toBeLessThanOrEqual(390);
+        expect(box.height).toBeGreaterThan(20);
+      }
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: artifact('district-390x844.png'), fullPage: true });
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('fits a 1080p wall', async () => {
+    const browser = await launch({ width: 1920, height: 1080 });
+    try {
+      const page = await open(browser, server, `/district/${DISTRICT}`);
+      await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+      await expect.poll(() => rowCodes(page)).toEqual(communes());
+      expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight
+        && document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      await page.waitForTimeout(800);
+      await page.screenshot({ path: artifact('district-1920x1080.png') });
+    } finally {
+      await browser.dispose();
+    }
+  });
+});

@@ -1,0 +1,170 @@
+/**
+ * The wall display in real Chromium against the real server: seeded figures on screen, a posted
+ * event reaching the counter, the map and the ranking within a second, the countdown ticking,
+ * kiosk rotation, and a server restart seen as a warning and then recovered.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCount, formatProgress, type Snapshot } from '@tiendo/shared';
+import { event, postEvents } from '../helpers/api.js';
+import { artifact, hasChromium, launch } from '../helpers/browser.js';
+import { counterTexts, expectedCounters, mapFill, open, rankOf, waitForCounters } from '../helpers/screens.js';
+import { seedProgress, snapshot } from '../helpers/seed.js';
+import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+
+describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/chromium is missing)', () => {
+  let server: ServerProcess;
+  let seeded: Snapshot;
+
+  beforeAll(async () => {
+    server = await startServer();
+    seeded = await seedProgress(server);
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    if (server) removeDir(server.dataDir);
+  });
+
+  it('shows the seeded numbers, on a 1080p and a 4K wall', async () => {
+    const expected = expectedCounters(seeded);
+    expect(expected[0]).toMatch(/^\d{1,3}(\.\d{3})+$/); // vi-VN: "949.946"
+    for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
+      const browser = await launch(viewport);
+      try {
+        const page = await open(browser, server);
+        await waitForCounters(page, expected);
+        await expect.poll(() => page.locator('[data-testid=rank-row]').count()).toBe(13);
+        // Every panel inside the screen: nothing cut, nothing to scroll.
+        expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight)).toBe(true);
+        await page.waitForTimeout(1000); // let the bars and rows finish gliding in
+        await page.screenshot({ path: artifact(`wall-${viewport.width}x${viewport.height}.png`) });
+      } finally {
+        await browser.dispose();
+      }
+    }
+  });
+
+  it('shows a posted event on the counter, the map and the ranking within a second', async () => {
+    const browser = await launch();
+    try {
+      const page = await open(browser, server);
+      const before = await snapshot(server);
+      await waitForCounters(page, expectedCounters(before));
+
+      // The district furthest behind jumps to just short of its target, past all but the finished.
+      const districts = before.units.filter((u) => u.level === 'district');
+      const progressOf = (s: Snapshot, code: string) => {
+        const m = s.values.find((v) => v.code === code)!.metrics.cccd_intake;
+        return m.value / m.target;
+      };
+      const last = districts.reduce((a, b) => (progressOf(before, a.code) < progressOf(before, b.code) ? a : b));
+      const lastValue = before.values.find((v) => v.code === last.code)!.metrics.cccd_intake;
+      const delta = Math.ceil(lastValue.target * 0.995) - lastValue.value;
+      const commune = before.units.find((u) => u.parent === last.code)!;
+      const fillBefore = await mapFill(page, last.code);
+      const rankBefore = await rankOf(page, last.code);
+      expect(rankBefore).toEqual({ rank: 13, place: 12 });
+
+      const started = performance.now();
+      const answer = await postEvents(server.url, server.keys.ingest, [event({ unit: commune.code, delta })]);
+      expect(answer.status).toBe(200);
+      await page.waitForFunction(
+        ({ code, counter, fill }) => {
+          const row = document.querySelector<HTMLElement>(`[data-testid=rank-row][data-code="${code}"]`);
+          return document.querySelector('[data-testid=counter-value]')?.textContent !== counter
+            && document.querySelector(`[data-testid=map-units] path[data-code="${code}"]`)?.getAttribute('fill') !== fill
+            && row?.style.getPropertyValue('--i') !== '12';
+        },
+        { code: last.code, counter: (await counterTexts(page))[0], fill: fillBefore },
+        { polling: 'raf', timeout: 5000 },
+      );
+      const elapsed = performance.now() - started;
+      expect(elapsed).toBeLessThan(1000);
+
+      const after = await snapshot(server);
+      const newProgress = progressOf(after, last.code);
+      const expectedRank = 1 + districts.filter((d) => progressOf(after, d.code) > newProgress).length;
+      expect(expectedRank).toBeLessThan(13);
+      expect(await rankOf(page, last.code)).toEqual({ rank: expectedRank, place: expectedRank - 1 });
+      expect(await mapFill(page, last.code)).not.toBe(fillBefore);
+      await waitForCounters(page, expectedCounters(after));
+      expect((await counterTexts(page))[0]).toBe(formatCount(after.values.find((v) => v.code === '42')!.metrics.cccd_intake.value));
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('counts the milestones down by the second', async () => {
+    const browser = await launch();
+    try {
+      const page = await open(browser, server);
+      const timer = page.locator('[data-testid=countdown] [role=timer]').first();
+      // days, hours, minutes, seconds → seconds left
+      const secondsLeft = async () => {
+        const [d, h, m, s] = ((await timer.textContent()) ?? '').match(/\d+/g)!.map(Number);
+        return { total: ((d * 24 + h) * 60 + m) * 60 + s, seconds: s };
+      };
+      const first = await secondsLeft();
+      await page.waitForTimeout(2100);
+      const second = await secondsLeft();
+      expect(second.seconds).not.toBe(first.seconds);
+      expect(first.total - second.total).toBeGreaterThanOrEqual(1);
+      expect(first.total - second.total).toBeLessThanOrEqual(4);
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('rotates through the province and its districts in kiosk mode', async () => {
+    const browser = await launch();
+    try {
+      const districts = seeded.units.filter((u) => u.parent === '42');
+      // The shortest rotation a kiosk accepts is 5 s, whatever smaller number the URL asks for.
+      const page = await open(browser, server, '/', 'kiosk=1&rotate=2');
+      await waitForCounters(page, expectedCounters(await snapshot(server)));
+      expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false); // no chrome
+      for (const district of districts.slice(0, 2)) {
+        await page.waitForURL((url) => url.pathname === `/district/${district.code}`, { timeout: 8000 });
+        await expect.poll(() => page.locator('h1').textContent()).toBe(district.fullName);
+        await expect.poll(() => page.locator('[data-testid=rank-row]').count())
+          .toBe(seeded.units.filter((u) => u.parent === district.code).length);
+      }
+      // The kiosk keeps its settings, never its key, in the address it moves to.
+      expect(new URL(page.url()).search).toBe('?kiosk=1&rotate=2');
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('warns when the server is gone and recovers with correct values after its restart', async () => {
+    const browser = await launch();
+    try {
+      const page = await open(browser, server);
+      await waitForCounters(page, expectedCounters(await snapshot(server)));
+      const freshness = page.getByTestId('freshness');
+      await expect.poll(() => freshness.textContent()).toContain('Cập nhật lúc');
+
+      const { port } = new URL(server.url);
+      await server.stop();
+      await expect.poll(() => freshness.textContent(), { timeout: 15_000 }).toContain('Mất tín hiệu');
+      await page.screenshot({ path: artifact('wall-server-gone.png') });
+
+      server = await startServer({ port: Number(port), dataDir: server.dataDir });
+      await expect.poll(() => freshness.textContent(), { timeout: 30_000 }).toContain('Cập nhật lúc');
+      const answer = await postEvents(server.url, server.keys.ingest, [event({ unit: '18586', delta: 321 })]);
+      expect(answer.status).toBe(200);
+
+      const expected = await snapshot(server);
+      await expect.poll(() => page.locator('main').getAttribute('data-seq')).toBe(String(expected.seq));
+      await waitForCounters(page, expectedCounters(expected));
+      const rows = await page.locator('[data-testid=rank-row]').evaluateAll((els) =>
+        els.map((el) => [el.getAttribute('data-code'), el.querySelector('.pct b')?.textContent]));
+      expect(Object.fromEntries(rows)).toEqual(Object.fromEntries(expected.units.filter((u) => u.parent === '42').map((d) => {
+        const m = expected.values.find((v) => v.code === d.code)!.metrics.cccd_intake;
+        return [d.code, formatProgress(m.value, m.target)];
+      })));
+    } finally {
+      await browser.dispose();
+    }
+  });
+});

@@ -104,7 +104,7 @@ async function demo(): Promise<void> {
 
   const simulator = config.simulation === 'off' ? null : new Simulator({
     baseUrl: server.url, ingestKey: keys.ingest, campaign: REFERENCE.campaignId, timeZone: tz, plan: plan!, clock,
-    maxRecordsPerDay: replay ? Math.max(1, Math.round(600 / config.replayDaysPerMinute)) : 10, backfill: !replay,
+    maxRecordsPerDay: replay ? Math.max(1, Math.round(120 / config.replayDaysPerMinute)) : 60, backfill: !replay,
   });
   const shownUrl = `http://localhost:${new URL(server.url).port}`;
   console.log(`

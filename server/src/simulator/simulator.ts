@@ -12,7 +12,8 @@ import type { Clock } from '../services/clock.js';
 import type { DemoPlan } from './demo-plan.js';
 
 /** Relative activity by local hour. */
-const HOURLY = [0.2, 0.1, 0.1, 0.1, 0.1, 0.2, 0.4, 1.5, 3, 3, 3, 2, 0.5, 1.5, 3, 3, 3, 2, 0.7, 1.5, 2, 1.5, 0.5, 0.3];
+// Mobile teams visit the old and the sick at night too: nights are quiet, not silent.
+const HOURLY = [0.8, 0.7, 0.7, 0.7, 0.7, 0.8, 1, 1.8, 3, 3, 3, 2, 1, 1.8, 3, 3, 3, 2, 1.2, 1.8, 2.2, 1.8, 1, 0.9];
 const HOURLY_SUM = HOURLY.reduce((a, b) => a + b, 0);
 const EVENING = (hour: number) => hour >= 19 && hour <= 22;
 const RETRY_SHARE = 0.02;
@@ -116,19 +117,20 @@ export class Simulator {
         const gain = s.days.find((d) => d.date === date)?.gain ?? 0;
         if (gain <= 0) continue;
         const seed = `${m.key}:${s.unit}:${date}`;
-        const count = Math.min(maxRecordsPerDay, Math.ceil(gain / 12));
+        // Mostly one application a record, the way intake software reports.
+        const count = Math.min(maxRecordsPerDay, gain);
         const sizes = apportion(gain, Array.from({ length: count }, (_, i) => 0.3 + unitRandom(`${seed}:size:${i}`)));
         // A mobile team uploads its evening's work at once.
         const eveningMinute = 19 * 60 + Math.floor(unitRandom(`${seed}:evening`) * 240);
         sizes.forEach((delta, i) => {
           if (delta <= 0) return;
           const hour = count === 1 ? 17 : pickHour(unitRandom(`${seed}:hour:${i}`));
-          const minute = EVENING(hour) ? eveningMinute : hour * 60 + Math.floor(unitRandom(`${seed}:minute:${i}`) * 60);
+          const at = EVENING(hour)
+            ? dayStart + eveningMinute * 60_000
+            : dayStart + hour * 3_600_000 + Math.floor(unitRandom(`${seed}:second:${i}`) * 3600) * 1000;
           out.push({
-            id: `sim:${seed}:${i}`, campaign, metric: m.key, unit: s.unit, delta,
-            occurredAt: new Date(dayStart + minute * 60_000).toISOString(),
-            source: EVENING(hour) ? 'Tổ thu nhận lưu động' : 'Phần mềm thu nhận xã',
-            at: dayStart + minute * 60_000,
+            id: `sim:${seed}:${i}`, campaign, metric: m.key, unit: s.unit, delta, occurredAt: new Date(at).toISOString(),
+            source: EVENING(hour) ? 'Tổ thu nhận lưu động' : 'Phần mềm thu nhận xã', at,
           });
         });
       }

@@ -84,7 +84,8 @@ export interface MapLayerInfo {
 
 /** `POST /api/v1/maps/import`: the match report of a file, stored as a draft, not yet shown. */
 export interface MapImportPreview {
-  importId: number;
+  /** Null when no feature names a unit: nothing was kept. */
+  importId: number | null;
   fileName: string;
   layer: string;
   layers: MapLayerInfo[];

@@ -113,6 +113,7 @@ describe('matching Hà Tĩnh districts', () => {
     ['TX Ky Anh', '449 folded'],
     ['Ky Anh', 'ambiguous 447 449'],
     ['Hương Trà', 'none unknown-name'],
+    ['Thị trấn Đức Thọ', 'none unknown-name'], // the commune, not the district of that name
     ['', 'none no-value'],
     [null, 'none no-value'],
   ])('%j → %s', (value, expected) => {

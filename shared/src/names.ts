@@ -104,6 +104,8 @@ export function splitUnitType(text: string): { type: UnitType | null; name: stri
 
 /** The units of one level, looked up by code, by name key and by folded name. */
 export interface UnitIndex {
+  /** The unit types of the level: a name saying another type ("Thị trấn …" among districts) is not of it. */
+  types: ReadonlySet<string>;
   byCode: ReadonlyMap<string, UnitInfo>;
   byName: ReadonlyMap<string, readonly UnitInfo[]>;
   byFolded: ReadonlyMap<string, readonly UnitInfo[]>;
@@ -128,7 +130,7 @@ export function indexUnits(units: readonly UnitInfo[]): UnitIndex {
     add(byName, nameKey(unit.name), unit);
     add(byFolded, foldDiacritics(unit.name), unit);
   }
-  return { byCode, byName, byFolded };
+  return { types: new Set(units.map((u) => u.type)), byCode, byName, byFolded };
 }
 
 export type MatchMethod = 'code' | 'name' | 'folded';
@@ -152,7 +154,8 @@ export function valueText(value: unknown): string {
  * The unit a property value names: a GSO code first, else a name among the units under one of
  * `parents` (when the file says the parent), with its diacritics, else without them. A type
  * the value states ("TX Kỳ Anh") decides between units of the same name; a unit whose type
- * differs is still found when it is the only one, as files keep types a unit no longer has.
+ * differs is still found when it is the only one, as files keep types a unit no longer has,
+ * but never across levels: "Thị trấn Đức Thọ" is not the district of Đức Thọ.
  */
 export function matchUnit(index: UnitIndex, value: unknown, parents: ReadonlySet<string> | null = null): NameMatch {
   const text = valueText(value);
@@ -163,7 +166,7 @@ export function matchUnit(index: UnitIndex, value: unknown, parents: ReadonlySet
 
   const split = splitUnitType(text);
   const readings = [{ type: null as UnitType | null, name: text }];
-  if (split.type) readings.push(split);
+  if (split.type && index.types.has(split.type)) readings.push(split);
   const elsewhere: UnitInfo[] = [];
   for (const [by, map, key] of [['name', index.byName, nameKey], ['folded', index.byFolded, foldDiacritics]] as const) {
     const found = new Map<string, { unit: UnitInfo; typeAgrees: boolean }>();

@@ -5,17 +5,20 @@ import { CampaignsController } from './controllers/campaigns.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { IngestController } from './controllers/ingest.controller.js';
 import { KeysController } from './controllers/keys.controller.js';
+import { MapsController } from './controllers/maps.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
 import { HistoryRepository } from './repositories/history.repository.js';
 import { IngestRepository } from './repositories/ingest.repository.js';
 import { KeyRepository } from './repositories/key.repository.js';
 import { LiveRepository } from './repositories/live.repository.js';
+import { MapsRepository } from './repositories/maps.repository.js';
 import { AuthService, PUBLIC_DISPLAY } from './services/auth.service.js';
 import { Clock } from './services/clock.js';
 import { HistoryService } from './services/history.service.js';
 import { IngestService } from './services/ingest.service.js';
 import { LiveService } from './services/live.service.js';
+import { MapsService } from './services/maps.service.js';
 import { SeedService } from './services/seed.service.js';
 
 export interface AppDependencies {
@@ -29,14 +32,14 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, IngestController, CampaignsController, KeysController],
+      controllers: [HealthController, IngestController, CampaignsController, KeysController, MapsController],
       providers: [
         { provide: Database, useValue: deps.db },
         { provide: Clock, useValue: deps.clock },
         { provide: PUBLIC_DISPLAY, useValue: deps.publicDisplay },
         { provide: APP_FILTER, useClass: ErrorsFilter },
-        IngestRepository, LiveRepository, KeyRepository, HistoryRepository,
-        AuthService, IngestService, LiveService, HistoryService, SeedService,
+        IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
+        AuthService, IngestService, LiveService, HistoryService, SeedService, MapsService,
         LiveGateway,
       ],
     };

@@ -2,7 +2,7 @@
  * The database: PostgreSQL when DATABASE_URL is set, otherwise PGlite in-process, persisted in
  * the data directory. The same migrations and the same SQL run on both.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { MikroORM, type Options } from '@mikro-orm/core';
@@ -12,6 +12,8 @@ import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
 import pg from 'pg';
 import { entities } from '../entities/index.js';
 import { Migration20261127000000 } from '../migrations/Migration20261127000000.js';
+import { Migration20261128000000 } from '../migrations/Migration20261128000000.js';
+import { BoundaryMap } from '../entities/boundary-map.entity.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
 
@@ -37,10 +39,18 @@ export class Database {
 
   static async open(options: DatabaseOptions): Promise<Database> {
     const common: Options = {
-      entities,
+      entities: [...entities, BoundaryMap],
       debug: options.debug ?? false,
       allowGlobalContext: false,
-      migrations: { migrationsList: [{ name: 'Migration20261127000000', class: Migration20261127000000 }], transactional: true, silent: true, snapshot: false },
+      migrations: {
+        migrationsList: [
+          { name: 'Migration20261127000000', class: Migration20261127000000 },
+          { name: 'Migration20261128000000', class: Migration20261128000000 },
+        ],
+        transactional: true,
+        silent: true,
+        snapshot: false,
+      },
       extensions: [Migrator],
       discovery: { disableDynamicFileAccess: true },
     };
@@ -54,7 +64,7 @@ export class Database {
       });
       return new Database(orm, false, (listener) => listenOnPostgres(options.databaseUrl!, listener), async () => {});
     }
-    if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+    const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
     const pglite = new PGlite(options.dataDir ? join(options.dataDir, 'pglite') : undefined);
     await pglite.waitReady;
     const orm = await MikroORM.init({
@@ -64,7 +74,10 @@ export class Database {
       driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
     });
     const listen = async (listener: Listener) => pglite.listen(CHANGE_CHANNEL, listener);
-    return new Database(orm, true, listen, () => pglite.close());
+    return new Database(orm, true, listen, async () => {
+      await pglite.close();
+      unlock();
+    });
   }
 
   /** A fresh unit of work: every use case forks its own. */
@@ -85,6 +98,34 @@ export class Database {
   async close(): Promise<void> {
     await this.orm.close(true);
     await this.closeExtra();
+  }
+}
+
+/**
+ * The embedded database lives in one process: a second server on the same directory would
+ * corrupt it. A lock file names the owner; a lock left by a process that is gone is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const file = join(dataDir, 'pglite.lock');
+  try {
+    writeFileSync(file, String(process.pid), { flag: 'wx' });
+  } catch {
+    const owner = Number(readFileSync(file, 'utf8'));
+    if (owner && owner !== process.pid && isAlive(owner)) {
+      throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}: stop it, or set another DATA_DIR`);
+    }
+    writeFileSync(file, String(process.pid));
+  }
+  return () => rmSync(file, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

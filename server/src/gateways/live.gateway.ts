@@ -17,6 +17,7 @@ import type { Server, Socket } from 'socket.io';
 import { AuthService } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
 import { LiveService } from '../services/live.service.js';
+import { MapsService } from '../services/maps.service.js';
 
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents>;
@@ -39,11 +40,14 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
     private readonly live: LiveService,
     private readonly auth: AuthService,
     private readonly clock: Clock,
+    private readonly maps: MapsService,
   ) {}
 
   afterInit(server: LiveServer): void {
     server.of('/').adapter.on('delete-room', (room: string) => this.rooms.delete(room));
     this.live.onApplied(() => this.scheduleFlush());
+    // A new boundary map goes to every screen, whatever it is subscribed to.
+    this.maps.onChanged((message) => server.emit('mapChanged', message));
     this.timers.push(
       // Also turns the local day on screens when nothing is being reported.
       setInterval(() => this.scheduleFlush(), 1000),

@@ -10,6 +10,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
 import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
 import pg from 'pg';
+import { ConfigError } from '../config/env.js';
 import { entities } from '../entities/index.js';
 import { Migration20261127000000 } from '../migrations/Migration20261127000000.js';
 import { Migration20261128000000 } from '../migrations/Migration20261128000000.js';
@@ -113,7 +114,7 @@ function lockDataDir(dataDir: string): () => void {
   } catch {
     const owner = Number(readFileSync(file, 'utf8'));
     if (owner && owner !== process.pid && isAlive(owner)) {
-      throw new Error(`The embedded database in ${dataDir} is in use by process ${owner}: stop it, or set another DATA_DIR`);
+      throw new ConfigError(`The embedded database in ${dataDir} is in use by process ${owner}: stop it, or set another DATA_DIR`);
     }
     writeFileSync(file, String(process.pid));
   }

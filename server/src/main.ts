@@ -5,6 +5,8 @@
  *   node dist/main.js migrate   apply pending migrations and exit
  *   node dist/main.js key <role> <unit code> <name>
  *                               create an api key (role: ingest, display or admin) and print it
+ *   node dist/main.js maps import <file> [--level district|commune] [--property NAME] [--yes]
+ *                               import a boundary file: print its match report, store it if told
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
@@ -13,6 +15,7 @@ import { join, resolve } from 'node:path';
 import { ConfigError, loadConfig, type Config } from './config/env.js';
 import { Database } from './database/database.js';
 import type { KeyRole } from './entities/index.js';
+import { mapsCommand } from './maps-cli.js';
 import { KeyRepository } from './repositories/key.repository.js';
 import { Clock } from './services/clock.js';
 import { SeedService, type DemoKeys } from './services/seed.service.js';
@@ -44,8 +47,15 @@ async function main(command: string): Promise<void> {
     }
     case 'key':
       return createKey(process.argv.slice(3));
+    case 'maps':
+      return mapsCommand(process.argv.slice(3), async () => {
+        const config = loadConfig(process.env, { dataDir: join(repoRoot, 'data') });
+        const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+        if (config.migrateOnStart) await db.migrate();
+        return db;
+      });
     default:
-      throw new ConfigError(`Unknown command "${command}": expected serve, demo, migrate or key`);
+      throw new ConfigError(`Unknown command "${command}": expected serve, demo, migrate, key or maps`);
   }
 }
 

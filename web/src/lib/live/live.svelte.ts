@@ -12,6 +12,7 @@ import {
   type ChangeMessage,
   type ClientToServerEvents,
   type Heartbeat,
+  type MapChangedMessage,
   type ServerToClientEvents,
   type SubscribeReply,
   type UnitInfo,
@@ -59,6 +60,8 @@ export class LiveStore {
   clock = $state.raw({ server: 0, client: 0, rate: 1 });
   feed = $state.raw<FeedItem[]>([]);
   celebration = $state.raw<Completion | null>(null);
+  /** The last boundary map an admin confirmed, while this screen was connected. */
+  mapChange = $state.raw<MapChangedMessage | null>(null);
 
   #socket: LiveSocket;
   #now: () => number;
@@ -92,6 +95,7 @@ export class LiveStore {
     socket.on('changes', (message) => this.#onChanges(message));
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
     socket.on('activity', (message) => this.#onActivity(message));
+    socket.on('mapChanged', (message) => (this.mapChange = message));
   }
 
   /** The server's clock now, as best known (the client's until the server is heard). */

@@ -187,7 +187,8 @@ function readTopology(topology: Topology): BoundaryLayer[] {
   });
 }
 
-const ZIP_PARTS = new Set(['shp', 'dbf', 'prj', 'cpg', 'json', 'geojson', 'topojson']);
+const JSON_PARTS = new Set(['json', 'geojson', 'topojson']);
+const ZIP_PARTS = new Set(['shp', 'dbf', 'prj', 'cpg', ...JSON_PARTS]);
 
 async function readZip(bytes: Uint8Array): Promise<BoundaryLayer[]> {
   let expanded = 0;
@@ -213,7 +214,7 @@ async function readZip(bytes: Uint8Array): Promise<BoundaryLayer[]> {
   }
   const shapefiles = [...parts].filter(([, p]) => p.has('shp'));
   if (shapefiles.length === 0) {
-    const json = [...parts].flatMap(([path, p]) => [...p].filter(([ext]) => ext !== 'prj' && ext !== 'cpg').map(([ext, data]) => ({ path: `${path}.${ext}`, data })));
+    const json = [...parts].flatMap(([path, p]) => [...p].filter(([ext]) => JSON_PARTS.has(ext)).map(([ext, data]) => ({ path: `${path}.${ext}`, data })));
     if (json.length === 0) throw new UnprocessableEntityException('zip: holds no .shp; a shapefile needs its .shp, .dbf and .prj');
     return nonEmpty(json.flatMap(({ path, data }) => readJson(data, stem(path), path)), 'zip');
   }

@@ -85,16 +85,18 @@ function isUnitGeometry(geometry: GeometryObject): geometry is UnitGeometry {
  */
 class TopologyWriter {
   readonly arcs: Position[][] = [];
-  private readonly copied = new Map<Topology, Map<number, number>>();
+  private readonly copied = new Map<object, Map<number, number>>();
 
-  add(source: Topology, geometry: UnitGeometry, properties: UnitGeometry['properties']): UnitGeometry {
-    let indices = this.copied.get(source);
-    if (!indices) this.copied.set(source, (indices = new Map()));
+  /** `move`, when given, places every point of the geometry elsewhere (a schematic tile on a real map). */
+  add(source: Topology, geometry: UnitGeometry, properties: UnitGeometry['properties'], move?: Move): UnitGeometry {
+    let indices = this.copied.get(move ?? source);
+    if (!indices) this.copied.set(move ?? source, (indices = new Map()));
     const arc = (i: number): number => {
       const k = i < 0 ? ~i : i;
       let copy = indices.get(k);
       if (copy === undefined) {
-        copy = this.arcs.push(decodeArc(source, k)) - 1;
+        const points = decodeArc(source, k);
+        copy = this.arcs.push(move ? points.map(move) : points) - 1;
         indices.set(k, copy);
       }
       return i < 0 ? ~copy : copy;
@@ -110,6 +112,34 @@ class TopologyWriter {
     for (const [name, geometries] of Object.entries(objects)) collections[name] = { type: 'GeometryCollection', geometries };
     return { type: 'Topology', bbox: bounds(this.arcs), arcs: this.arcs, objects: collections };
   }
+}
+
+type Move = (point: Position) => Position;
+
+/** The mean of a geometry's points: enough to line two maps of the same units up. */
+function centre(topology: Topology, geometry: UnitGeometry): Position {
+  const rings = geometry.type === 'Polygon' ? geometry.arcs : geometry.arcs.flat();
+  const points = rings.flat().flatMap((i) => decodeArc(topology, i < 0 ? ~i : i));
+  return [points.reduce((s, p) => s + p[0], 0) / points.length, points.reduce((s, p) => s + p[1], 0) / points.length];
+}
+
+/**
+ * The scaling and shift that best carry the schematic's centres onto the real ones (least
+ * squares), so that a unit missing from the file gets its tile about where it is, at the size of
+ * the real map. With a single pair it is a shift; with none, nothing moves.
+ */
+function fit(pairs: readonly [Position, Position][]): Move | undefined {
+  if (pairs.length === 0) return undefined;
+  const mean = (k: 0 | 1, i: 0 | 1) => pairs.reduce((s, p) => s + p[k][i], 0) / pairs.length;
+  const [ax, ay, bx, by] = [mean(0, 0), mean(0, 1), mean(1, 0), mean(1, 1)];
+  let dot = 0;
+  let norm = 0;
+  for (const [[x0, y0], [x1, y1]] of pairs) {
+    dot += (x0 - ax) * (x1 - bx) + (y0 - ay) * (y1 - by);
+    norm += (x0 - ax) ** 2 + (y0 - ay) ** 2;
+  }
+  const scale = norm > 0 && dot > 0 ? dot / norm : 1;
+  return ([x, y]) => [bx + (x - ax) * scale, by + (y - ay) * scale];
 }
 
 function decodeArc(topology: Topology, index: number): Position[] {
@@ -159,24 +189,19 @@ export function composeMap(units: readonly UnitInfo[], level: MapLevel, imported
 
   /** The units' geometries from a version, then schematic tiles for the rest. */
   const take = (targets: readonly UnitInfo[], version: MapVersion | null, l: MapLevel): UnitGeometry[] => {
-    const found: UnitGeometry[] = [];
-    const tiles: UnitGeometry[] = [];
     const fallback = schematicVersion(l);
-    for (const unit of targets) {
-      const geometry = version?.byCode.get(unit.code);
-      if (geometry) {
-        found.push(writer.add(version!.topology, geometry, props(unit)));
-        used.add(version!);
-        real++;
-        continue;
-      }
-      const tile = fallback.byCode.get(unit.code);
-      if (tile) {
-        tiles.push(writer.add(schematic, tile, { ...props(unit), schematic: true }));
-        stand++;
-      }
-    }
-    return [...found, ...tiles];
+    const found = targets.filter((u) => version?.byCode.has(u.code));
+    const missing = targets.filter((u) => !version?.byCode.has(u.code) && fallback.byCode.has(u.code));
+    const move = missing.length && version
+      ? fit(found.filter((u) => fallback.byCode.has(u.code)).map((u) => [centre(schematic, fallback.byCode.get(u.code)!), centre(version.topology, version.byCode.get(u.code)!)]))
+      : undefined;
+    if (found.length) used.add(version!);
+    real += found.length;
+    stand += missing.length;
+    return [
+      ...found.map((u) => writer.add(version!.topology, version!.byCode.get(u.code)!, props(u))),
+      ...missing.map((u) => writer.add(schematic, fallback.byCode.get(u.code)!, { ...props(u), schematic: true }, move)),
+    ];
   };
 
   const districts = units.filter((u) => u.level === 'district');

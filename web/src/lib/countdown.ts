@@ -1,6 +1,5 @@
 /** The state of one milestone's countdown, for a unit that may already have finished. */
-import { DAY_MS, daysAhead, localDate } from '@tiendo/shared';
-import { dayEnd } from './days';
+import { DAY_MS, daysAhead, endOfLocalDay, localDate } from '@tiendo/shared';
 
 export type CountdownState =
   | { kind: 'running'; days: number; hours: number; minutes: number; seconds: number }
@@ -12,7 +11,7 @@ export function countdown(milestoneDate: string, timeZone: string, now: number, 
   if (completedAt !== null) {
     return { kind: 'done', daysEarly: daysAhead(milestoneDate, localDate(completedAt, timeZone)) ?? 0 };
   }
-  const left = dayEnd(milestoneDate, timeZone) - now;
+  const left = endOfLocalDay(milestoneDate, timeZone) - now;
   if (left <= 0) return { kind: 'overdue', days: Math.floor(-left / DAY_MS) };
   const totalSeconds = Math.floor(left / 1000);
   return {

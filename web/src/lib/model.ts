@@ -4,8 +4,8 @@
  * movement since the start of the day and finish order.
  */
 import {
-  DAY_MS,
   daysAhead,
+  daysLeft,
   finishDate,
   finishOrder,
   isComplete,
@@ -14,14 +14,14 @@ import {
   progress,
   rank,
   rankMovement,
-  remaining,
+  requiredRate,
+  startOfLocalDay,
   type CampaignInfo,
   type MetricValue,
   type MilestoneInfo,
   type UnitInfo,
   type UnitValues,
 } from '@tiendo/shared';
-import { dayEnd, dayStart } from './days';
 
 export interface UnitTree {
   byCode: Map<string, UnitInfo>;
@@ -87,17 +87,6 @@ export function metricOf(values: ReadonlyMap<string, UnitValues>, code: string, 
   return values.get(code)?.metrics[metric] ?? EMPTY;
 }
 
-/** As the shared daysLeft and requiredRate, on the remembered end of the milestone's date. */
-function daysLeft(date: string, now: number, timeZone: string): number {
-  return (dayEnd(date, timeZone) - now) / DAY_MS;
-}
-
-function requiredRate(value: number, target: number, date: string, now: number, timeZone: string): number | null {
-  const left = daysLeft(date, now, timeZone);
-  if (left <= 0) return remaining(value, target) > 0 ? null : 0;
-  return remaining(value, target) / left;
-}
-
 /** Milestones by date, earliest first. */
 export function sortedMilestones(campaign: CampaignInfo): MilestoneInfo[] {
   return [...campaign.milestones].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
@@ -117,7 +106,7 @@ export function rankRows(
   now: number,
 ): UnitRow[] {
   const tz = campaign.timeZone;
-  const startOfToday = dayStart(localDate(now, tz), tz);
+  const startOfToday = startOfLocalDay(localDate(now, tz), tz);
   const milestones = sortedMilestones(campaign);
   const upcoming = nextMilestone(campaign, now);
   const reference = upcoming ?? milestones.at(-1) ?? null;

@@ -5,8 +5,7 @@
  * same width whatever the viewer's time zone.
  */
 import { scaleLinear, scaleUtc, line, area } from 'd3';
-import { addDays, DAY_MS, localDate, type MilestoneInfo } from '@tiendo/shared';
-import { dayStart as localDayStart } from './days';
+import { addDays, DAY_MS, localDate, startOfLocalDay, type MilestoneInfo } from '@tiendo/shared';
 
 export interface PaceChartInput {
   /** Value at the end of each local date, from the series endpoint. */
@@ -32,7 +31,7 @@ const dayEnd = (date: string) => dayStart(date) + DAY_MS;
 export function paceChart(input: PaceChartInput) {
   const { series, startDate, milestones, target, value, pace, now, timeZone, width, height } = input;
   const today = localDate(now, timeZone);
-  const nowT = dayStart(today) + (now - localDayStart(today, timeZone));
+  const nowT = dayStart(today) + (now - startOfLocalDay(today, timeZone));
   const start = dayStart(startDate);
   const lastMilestone = Math.max(start + DAY_MS, ...milestones.map((m) => dayEnd(m.date)));
 

@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
-import { rgb } from 'd3';
-import { progressColor, scaleStops } from './scale';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, render } from '@testing-library/svelte';
+import { hcl, rgb } from 'd3';
+import Legend from './Legend.svelte';
+import { PROGRESS_CLASSES, progressColor } from './scale';
 
-const lightness = (color: string) => {
-  const { r, g, b } = rgb(color);
-  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-};
+const lightness = (color: string) => hcl(color).l;
+const PANEL = '#0b1220';
 
 describe('progressColor', () => {
   it.each([
@@ -16,41 +16,43 @@ describe('progressColor', () => {
     expect(progressColor(progress)).toBeNull();
   });
 
-  it('gives 0% a colour of its own, distinct from no data and visible on the dark panel', () => {
-    const zero = progressColor(0);
-    expect(zero).toMatch(/^#[0-9a-f]{6}$/);
-    expect(lightness(zero!)).toBeGreaterThan(lightness('#0b1220') + 20);
-  });
-
   it.each([
-    [0, 0.25],
-    [0.25, 0.5],
-    [0.5, 0.75],
-    [0.75, 0.999],
-  ])('gets lighter from %d to %d', (lower, higher) => {
-    expect(lightness(progressColor(higher)!)).toBeGreaterThan(lightness(progressColor(lower)!));
+    [-0.2, 0], [0, 0], [0.4999, 0],
+    [0.5, 1], [0.6999, 1],
+    [0.7, 2], [0.7999, 2],
+    [0.8, 3], [0.87, 3],
+    [0.9, 4], [0.9499, 4],
+    [0.95, 5], [0.96, 5], [0.9999, 5],
+    [1, 6], [1.093, 6], [4, 6],
+  ])('puts %d in class %d', (progress, index) => {
+    expect(progressColor(progress)).toBe(PROGRESS_CLASSES[index].color);
   });
 
-  it.each([
-    [1, 1.093],
-    [1, 4],
-    [0, -0.2],
-  ])('clamps: %d and %d share a colour', (a, b) => {
-    expect(progressColor(b)).toBe(progressColor(a));
+  it('tells 87% from 96%, the spread of a campaign in its last weeks', () => {
+    expect(progressColor(0.87)).not.toBe(progressColor(0.96));
+    expect(Math.abs(lightness(progressColor(0.96)!) - lightness(progressColor(0.87)!))).toBeGreaterThan(15);
   });
 
-  it('keeps complete units apart from almost complete ones only by the hatching, not a new hue', () => {
-    expect(progressColor(1)).not.toBe(progressColor(0.5));
-    expect(progressColor(0.999)).not.toBe(progressColor(0));
+  it('makes each class lighter than the one below by a step that reads without colour vision', () => {
+    for (let i = 1; i < PROGRESS_CLASSES.length; i++) {
+      expect(lightness(PROGRESS_CLASSES[i].color) - lightness(PROGRESS_CLASSES[i - 1].color)).toBeGreaterThan(6);
+    }
+  });
+
+  it('keeps 0% visible on the dark panel', () => {
+    expect(progressColor(0)).toMatch(/^(#[0-9a-f]{6}|rgb\(.+\))$/);
+    expect(lightness(progressColor(0)!)).toBeGreaterThan(lightness(PANEL) + 15);
   });
 });
 
-describe('scaleStops', () => {
-  it('runs from the colour of 0% to that of 100%', () => {
-    const stops = scaleStops(5);
-    expect(stops).toHaveLength(5);
-    expect(stops[0]).toBe(progressColor(0));
-    expect(stops[2]).toBe(progressColor(0.5));
-    expect(stops[4]).toBe(progressColor(1));
+describe('Legend', () => {
+  afterEach(cleanup);
+
+  it('shows every class below 100% with the bounds between them, and completion in the top colour', () => {
+    const { container } = render(Legend, { hatchId: 'h', noDataId: 'n' });
+    const blocks = [...container.querySelectorAll<HTMLElement>('.blocks span')].map((b) => rgb(b.style.background).formatHex());
+    expect(blocks).toEqual(PROGRESS_CLASSES.slice(0, -1).map((c) => rgb(c.color).formatHex()));
+    expect([...container.querySelectorAll('.bounds span')].map((b) => b.textContent)).toEqual(['0', '50', '70', '80', '90', '95', '100%']);
+    expect(container.querySelector('.key rect')!.getAttribute('fill')).toBe(progressColor(1));
   });
 });

@@ -32,27 +32,43 @@ function syllableKey(word: string): string {
   return word.normalize('NFD').replace(TONE_MARKS, '').normalize('NFC') + tone;
 }
 
+/**
+ * A function remembered by its argument: matching a file asks for the keys of the same
+ * thousands of names again for every property and level it tries.
+ */
+function remembered<T>(compute: (text: string) => T): (text: string) => T {
+  const cache = new Map<string, T>();
+  return (text) => {
+    let value = cache.get(text);
+    if (value === undefined) {
+      if (cache.size >= 200_000) cache.clear();
+      cache.set(text, (value = compute(text)));
+    }
+    return value;
+  };
+}
+
 /** The key a name is compared by, with its diacritics: "Phường 01" and "phường 1" agree. */
-export function nameKey(text: string): string {
-  return normaliseName(text)
+export const nameKey = remembered((text: string): string =>
+  normaliseName(text)
     .replace(/[.,;:()]/g, ' ')
     .split(' ')
     .filter((word) => word !== '')
     .map((word) => (/^\d+$/.test(word) ? String(Number(word)) : syllableKey(word)))
-    .join(' ');
-}
+    .join(' '),
+);
 
 /** The fallback key: no diacritics, đ as d, no apostrophes, hyphens as spaces. */
-export function foldDiacritics(text: string): string {
-  return nameKey(text)
+export const foldDiacritics = remembered((text: string): string =>
+  nameKey(text)
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
     .replace(/đ/g, 'd')
     .replace(/'/g, '')
     .replace(/-/g, ' ')
     .replace(/ +/g, ' ')
-    .trim();
-}
+    .trim(),
+);
 
 /** Unit types as the catalog names them. */
 export type UnitType = 'tinh' | 'thanh-pho' | 'thi-xa' | 'huyen' | 'quan' | 'thi-tran' | 'xa' | 'phuong';
@@ -84,7 +100,9 @@ const TYPE_ABBREVIATIONS: readonly (readonly [RegExp, UnitType])[] = [
  * type words compared without them too ("Huyen Can Loc"); a name with diacritics keeps them, so
  * that "Quan Hóa" is a district's name, not "Quận Hóa". Nothing is split off a bare type word.
  */
-export function splitUnitType(text: string): { type: UnitType | null; name: string } {
+export const splitUnitType = remembered(splitType);
+
+function splitType(text: string): { type: UnitType | null; name: string } {
   const name = normaliseName(text);
   for (const [pattern, type] of TYPE_ABBREVIATIONS) {
     const head = pattern.exec(name);

@@ -23,6 +23,12 @@ const SERVED_QUANTIZATION = 1e5;
  * dropped: about half a pixel on a district's map, where units are drawn largest.
  */
 const MIN_WEIGHT = 5e-8;
+/**
+ * A served map keeps no detail finer than half a pixel when the whole map is this many pixels
+ * across (a wall's map panel is about as many CSS pixels wide on a 4K screen): a province's
+ * communes need less than a district's, and draw faster for it.
+ */
+const SERVED_PIXELS = 1200;
 /** At most this many points per unit on average are kept: a province renders in a blink. */
 const POINTS_PER_UNIT = 150;
 const MIN_POINT_BUDGET = 30_000;
@@ -226,5 +232,13 @@ export function composeMap(units: readonly UnitInfo[], level: MapLevel, imported
   const kept: Record<string, UnitGeometry[]> = {};
   for (const [name, geometries] of Object.entries(objects)) kept[name] = geometries.map((g) => out.add(drawn, g, g.properties));
   const source: MapSource = real === 0 ? 'schematic' : stand === 0 ? 'imported' : 'mixed';
-  return { topology: quantize(out.topology(kept), SERVED_QUANTIZATION), source, versions: [...used] };
+  return { topology: quantize(forScreen(out.topology(kept)), SERVED_QUANTIZATION), source, versions: [...used] };
+}
+
+/** Simplified for the size the map is drawn at: the stored detail is kept for a district's map. */
+function forScreen(topology: Topology): Topology {
+  const [x0, y0, x1, y1] = topology.bbox!;
+  const pixel = Math.max(x1 - x0, y1 - y0) / SERVED_PIXELS;
+  const minWeight = (pixel * pixel) / 2;
+  return minWeight > MIN_WEIGHT ? simplify(presimplify(topology), minWeight) : topology;
 }

@@ -204,7 +204,7 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
   private requireWholeDeployment(tree: UnitTree, principal: Principal): void {
     const outside = tree.at('district').find((d) => !tree.within(d.code, principal.scope));
     if (outside) {
-      const root = tree.units.find((u) => u.level !== 'country' && tree.at('district').every((d) => tree.within(d.code, u.code)));
+      const root = tree.units.filter((u) => tree.at('district').every((d) => tree.within(d.code, u.code))).at(-1);
       throw new ForbiddenException(
         `Authorization: a boundary file replaces the map of every unit; this needs an admin key for ${root?.fullName ?? 'the whole deployment'}, not one for unit ${principal.scope}`,
       );

@@ -1,9 +1,10 @@
 /**
  * The district view in real Chromium: on a phone it lists every commune of the district with
- * nothing to scroll sideways; on a wall it fits the screen.
+ * nothing to scroll sideways; on a wall it fits the screen; milestone names are never cut.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Snapshot } from '@tiendo/shared';
+import type { Page } from 'playwright-core';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { expectedCounters, open, waitForCounters } from '../helpers/screens.js';
 import { seedProgress } from '../helpers/seed.js';
@@ -28,9 +29,20 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
 
   const communes = () => seeded.units.filter((u) => u.parent === DISTRICT).map((u) => u.code).sort();
 
-  async function rowCodes(page: Awaited<ReturnType<typeof open>>): Promise<string[]> {
+  async function rowCodes(page: Page): Promise<string[]> {
     const codes = await page.locator('[data-testid=rank-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')!));
     return codes.sort();
+  }
+
+  /** Every place the ranking names a milestone ("Cam kết của Giám đốc"), and whether it shows whole. */
+  function milestoneNames(page: Page): Promise<{ text: string; whole: boolean }[]> {
+    return page.evaluate((names) => {
+      const ranking = document.querySelector('[data-testid=rank-row]')!.closest('ol')!.parentElement!;
+      return [...ranking.querySelectorAll<HTMLElement>('*')]
+        .filter((el) => el.offsetParent !== null && names.some((n) => el.textContent?.includes(n))
+          && ![...el.children].some((child) => names.some((n) => child.textContent?.includes(n))))
+        .map((el) => ({ text: el.textContent!, whole: el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1 }));
+    }, seeded.campaign.milestones.map((m) => m.name));
   }
 
   it('lists the communes on a phone, with no horizontal scroll', async () => {
@@ -41,6 +53,9 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
       await expect.poll(() => rowCodes(page)).toEqual(communes());
       expect(communes().length).toBeGreaterThan(10);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      const names = await milestoneNames(page);
+      expect(names.length).toBeGreaterThan(communes().length); // a label per milestone on each unfinished commune's card
+      expect(names.filter((n) => !n.whole)).toEqual([]);
       // Every commune's card is on the page, one under the other, none hidden.
       const boxes = await page.locator('[data-testid=rank-row]').evaluateAll((rows) =>
         rows.map((r) => r.getBoundingClientRect()).map((b) => ({ left: b.left, right: b.right, height: b.height })));
@@ -64,6 +79,9 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
       await expect.poll(() => rowCodes(page)).toEqual(communes());
       expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight
         && document.documentElement.scrollWidth <= innerWidth)).toBe(true);
+      const names = await milestoneNames(page);
+      expect(names.map((n) => n.text)).toEqual(seeded.campaign.milestones.map((m) => m.name)); // the column headings
+      expect(names.filter((n) => !n.whole)).toEqual([]);
       await page.waitForTimeout(800);
       await page.screenshot({ path: artifact('district-1920x1080.png') });
     } finally {

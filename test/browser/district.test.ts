@@ -1,13 +1,15 @@
 /**
  * The district view in real Chromium: on a phone it lists every commune of the district with
- * nothing to scroll sideways; on a wall it fits the screen; milestone names are never cut.
+ * nothing to scroll sideways; on a wall it fits the screen; milestone names are never cut; a
+ * past day picked in history replaces the live values, pace chart included, until back to live.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '@tiendo/shared';
+import { addDays, daysBetween, localDate, type HistoryResponse, type Snapshot } from '@tiendo/shared';
 import type { Page } from 'playwright-core';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
+import { get } from '../helpers/api.js';
 import { expectedCounters, open, waitForCounters } from '../helpers/screens.js';
-import { seedProgress } from '../helpers/seed.js';
+import { seedProgress, snapshot } from '../helpers/seed.js';
 import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
 
 /** Can Lộc, a district of eighteen communes. */
@@ -84,6 +86,38 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
       expect(names.filter((n) => !n.whole)).toEqual([]);
       await page.waitForTimeout(800);
       await page.screenshot({ path: artifact('district-1920x1080.png') });
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('shows the end of a past day from history, and goes back to live', async () => {
+    const browser = await launch({ width: 1920, height: 1080 });
+    try {
+      const page = await open(browser, server, `/district/${DISTRICT}`);
+      await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+      // The district's pace chart: a point for each day of the campaign so far.
+      const chartPoints = async () => ((await page.getByTestId('actual').getAttribute('d')) ?? '').split('L').length;
+      await expect.poll(chartPoints).toBeGreaterThan(30);
+      const livePoints = await chartPoints();
+      const today = localDate(Date.now(), seeded.campaign.timeZone);
+      const historyAt = async (date: string) => {
+        const { body } = await get<HistoryResponse>(server.url, `/api/v1/campaigns/ha-tinh/history?scope=${DISTRICT}&date=${date}`, server.keys.display);
+        return { ...seeded, scope: DISTRICT, values: body.values };
+      };
+
+      await page.getByRole('button', { name: 'Lịch sử' }).click();
+      await waitForCounters(page, expectedCounters(await historyAt(addDays(today, -1)), DISTRICT));
+      const tenDaysAgo = addDays(today, -10);
+      await page.getByRole('slider', { name: 'Lịch sử' }).fill(String(daysBetween(seeded.campaign.startDate, tenDaysAgo)));
+      const past = await historyAt(tenDaysAgo);
+      await waitForCounters(page, expectedCounters(past, DISTRICT));
+      expect(expectedCounters(past, DISTRICT)).not.toEqual(expectedCounters(seeded, DISTRICT));
+      expect(await chartPoints()).toBe(livePoints - 10); // the chart ends at the end of that day too
+      await page.screenshot({ path: artifact('district-history-1920x1080.png') });
+
+      await page.getByRole('button', { name: 'Về trực tiếp' }).click();
+      await waitForCounters(page, expectedCounters(await snapshot(server, DISTRICT), DISTRICT));
     } finally {
       await browser.dispose();
     }

@@ -17,6 +17,7 @@ import { AuthService, PUBLIC_DISPLAY } from './services/auth.service.js';
 import { Clock } from './services/clock.js';
 import { HistoryService } from './services/history.service.js';
 import { IngestService } from './services/ingest.service.js';
+import { KeysService } from './services/keys.service.js';
 import { LiveService } from './services/live.service.js';
 import { MapsService } from './services/maps.service.js';
 import { SeedService } from './services/seed.service.js';
@@ -39,7 +40,7 @@ export class AppModule {
         { provide: PUBLIC_DISPLAY, useValue: deps.publicDisplay },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
-        AuthService, IngestService, LiveService, HistoryService, SeedService, MapsService,
+        AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
         LiveGateway,
       ],
     };

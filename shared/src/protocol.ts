@@ -180,6 +180,11 @@ export interface HistoryResponse {
 
 export type KeyRequest = z.infer<typeof keyRequestSchema>;
 
+export interface KeyRevoked {
+  id: number;
+  revokedAt: string;
+}
+
 /** The secret `key` is shown in this answer only. */
 export interface KeyCreated {
   id: number;

@@ -112,6 +112,23 @@ describe('keys and scopes', () => {
     expect((await value('18070')).value).toBe(before.value);
   });
 
+  it('stops accepting a revoked key at once', async () => {
+    const created = await post<{ id: number; key: string }>(server.url, '/api/v1/keys', server.keys.admin, { name: 'Điện thoại mất', role: 'ingest', scope: '18586' });
+    expect((await postEvents(server.url, created.body.key, [event()])).status).toBe(200);
+    const revoke = (id: number | string, key = server.keys.admin) =>
+      fetch(`${server.url}/api/v1/keys/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${key}` } });
+
+    const revoked = await revoke(created.body.id);
+    expect(revoked.status).toBe(200);
+    expect(await revoked.json()).toMatchObject({ id: created.body.id, revokedAt: expect.any(String) });
+    const refused = await postEvents(server.url, created.body.key, [event()]);
+    expect(refused.status).toBe(401);
+    expect(refused.body.message).toMatch(/unknown or revoked api key/);
+    expect((await revoke(created.body.id)).status).toBe(200);
+    expect((await revoke(999_999)).status).toBe(404);
+    expect((await revoke(created.body.id, server.keys.ingest)).status).toBe(403);
+  });
+
   it('keeps display keys from posting and ingest keys from creating keys', async () => {
     expect((await postEvents(server.url, server.keys.display, [event()])).status).toBe(403);
     expect((await post(server.url, '/api/v1/keys', server.keys.ingest, { name: 'x', role: 'admin', scope: '42' })).status).toBe(403);

@@ -23,4 +23,26 @@ export class KeyRepository {
   async findActive(token: string): Promise<ApiKey | null> {
     return this.db.em().findOne(ApiKey, { tokenHash: hashToken(token), revokedAt: null });
   }
+
+  async find(id: number): Promise<ApiKey | null> {
+    return this.db.em().findOne(ApiKey, { id });
+  }
+
+  /** Sets the revocation time once; returns it. */
+  async revoke(id: number): Promise<Date> {
+    const [row] = await this.db.em().execute<{ revoked_at: string }[]>(
+      'update api_key set revoked_at = coalesce(revoked_at, now()) where id = ? returning revoked_at', [id]);
+    return new Date(row.revoked_at);
+  }
+
+  /** Whether `unit` is `scope` or below it; null for an unknown unit. */
+  async isWithin(unit: string, scope: string): Promise<boolean | null> {
+    const [row] = await this.db.em().execute<{ within: boolean }[]>(
+      `with recursive up as (select code, parent_code from unit where code = ?
+         union all select u.code, u.parent_code from unit u join up on u.code = up.parent_code)
+       select bool_or(code = ?) as within from up having count(*) > 0`,
+      [unit, scope],
+    );
+    return row ? row.within : null;
+  }
 }

@@ -56,6 +56,11 @@ export class AuthService {
     return principal;
   }
 
+  /** Drops a revoked key from this instance's cache at once. */
+  forget(keyId: number): void {
+    for (const [token, entry] of this.cache) if (entry.principal?.keyId === keyId) this.cache.delete(token);
+  }
+
   async lookup(token: string): Promise<Principal | null> {
     const cached = this.cache.get(token);
     if (cached && cached.until > Date.now()) return cached.principal;

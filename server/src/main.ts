@@ -124,6 +124,7 @@ async function demo(): Promise<void> {
 
   Command center:  ${shownUrl}/
   Kiosk display:   ${shownUrl}/?kiosk=1&rotate=30&key=${keys.display}
+  Boundary maps:   ${shownUrl}/admin/maps (admin key below)
 
   Demo keys (for this demo only; never use them in production):
     ingest   ${keys.ingest}

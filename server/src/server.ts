@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
@@ -31,7 +32,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     const clock = options.clock ?? Clock.wall();
     const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, publicDisplay: config.publicDisplay }), {
       bodyParser: false,
-      logger: levels(config.logLevel),
+      logger: new QuietStartupLogger({ logLevels: levels(config.logLevel) }),
     });
     app.useBodyParser('json', { limit: '1mb' });
     app.enableShutdownHooks();
@@ -61,6 +62,16 @@ async function mountWeb(app: NestExpressApplication, webDir: string): Promise<vo
   const { handler } = (await import(pathToFileURL(file).href)) as { handler: (req: Request, res: Response, next: NextFunction) => void };
   app.use((req: Request, res: Response, next: NextFunction) =>
     req.path.startsWith('/api/') || req.path.startsWith('/socket.io/') ? next() : handler(req, res, next));
+}
+
+/** The framework's routine start-up lines (every route mapped…) are debug detail, not news. */
+const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'WebSocketsController', 'NestApplication']);
+
+class QuietStartupLogger extends ConsoleLogger {
+  override log(message: unknown, context?: string): void {
+    if (context && FRAMEWORK_CONTEXTS.has(context)) super.debug(message, context);
+    else super.log(message, context);
+  }
 }
 
 function levels(level: Config['logLevel']) {

@@ -109,6 +109,10 @@ export class LiveRepository {
     }));
   }
 
+  async deleteChangesUpTo(seq: number): Promise<void> {
+    await this.db.em().execute('delete from change where seq <= ?', [seq]);
+  }
+
   async recordCompletions(rows: { campaign: string; metric: string; unit: string; completedAt: number }[]): Promise<void> {
     await this.db.em().execute(
       `insert into completion (campaign_id, metric, unit_code, completed_at)

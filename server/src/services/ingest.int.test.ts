@@ -68,3 +68,26 @@ describe('ingestion on a real database', () => {
     expect(await t.ingest.ingestReports({ reports: [report('rep-a', before + 100)] }, t.principal)).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 });
+
+describe('the change log', () => {
+  it('loses rows a day after this instance read them, and goes on following the rest', async () => {
+    const count = async () => Number((await t.db.em().execute<{ n: string }[]>('select count(*) as n from change'))[0].n);
+    await t.ingest.ingestEvents({ events: [ev('18094', 2)] }, t.principal);
+    await t.live.catchUp();
+    const start = Date.now();
+    await t.live.pruneChangeLog(start);
+    const before = await count();
+    expect(before).toBeGreaterThan(0);
+
+    await t.ingest.ingestEvents({ events: [ev('18094', 3)] }, t.principal);
+    await t.live.catchUp();
+    await t.live.pruneChangeLog(start + 3_600_000);
+    expect(await count()).toBe(before + 1);
+
+    await t.live.pruneChangeLog(start + 86_400_000);
+    expect(await count()).toBe(1);
+    await t.ingest.ingestEvents({ events: [ev('18094', 4)] }, t.principal);
+    await t.live.catchUp();
+    expect(t.live.tree('ha-tinh')!.values(['18094'])[0].metrics.cccd_intake.value).toBe(await dbValue('18094'));
+  });
+});

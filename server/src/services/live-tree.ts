@@ -174,8 +174,13 @@ export class LiveTree {
     this.today = today;
     this.fullResendUpTo = seq;
     this.recompute();
-    for (const n of this.order) this.dirty.add(n.info.code);
+    this.touchAll();
     return true;
+  }
+
+  /** Marks every unit changed, so that the next flush sends them all. */
+  touchAll(): void {
+    for (const n of this.order) this.dirty.add(n.info.code);
   }
 
   /** The units changed since the last call. */

@@ -14,6 +14,13 @@ const CATCH_UP_PAGE = 5000;
 /** A NOTIFY can be lost while the listening connection is down: poll as a safety net. */
 const POLL_MS = 2000;
 const MAX_ACTIVITY = 50;
+/**
+ * The change log is only read forward from each instance's position, and a start loads from
+ * the counters: rows older than a day are deleted. An instance cut off from the database for
+ * half that long reloads in full rather than trust what is left of the log.
+ */
+const CHANGE_RETENTION_MS = 86_400_000;
+const PRUNE_EVERY_MS = 3_600_000;
 
 export interface Flush {
   campaign: string;
@@ -32,7 +39,11 @@ export class LiveService implements OnApplicationShutdown {
   private again = false;
   private stopListening: (() => Promise<void>) | null = null;
   private poll: NodeJS.Timeout | null = null;
+  private prune: NodeJS.Timeout | null = null;
   private readonly appliedListeners: (() => void)[] = [];
+  /** Where this instance stood in the log, hourly: what lies a day behind can go. */
+  private positions: { at: number; seq: number }[] = [];
+  private lastRead = Date.now();
 
   constructor(
     private readonly db: Database,
@@ -45,7 +56,21 @@ export class LiveService implements OnApplicationShutdown {
     await this.reload();
     this.stopListening = await this.db.listen(() => void this.catchUp());
     this.poll = setInterval(() => void this.catchUp(), POLL_MS);
+    this.prune = setInterval(() => void this.pruneChangeLog(Date.now()), PRUNE_EVERY_MS);
     await this.catchUp();
+  }
+
+  /** Deletes the change rows this instance read more than a day ago (`now` in wall-clock ms). */
+  async pruneChangeLog(now: number): Promise<void> {
+    this.positions.push({ at: now, seq: this.appliedSeq });
+    const expired = this.positions.filter((p) => p.at <= now - CHANGE_RETENTION_MS);
+    if (!expired.length) return;
+    this.positions = this.positions.filter((p) => p.at > now - CHANGE_RETENTION_MS);
+    try {
+      await this.repository.deleteChangesUpTo(expired[expired.length - 1].seq);
+    } catch (error) {
+      this.logger.warn(`Could not prune the change log: ${(error as Error).message}`);
+    }
   }
 
   /** Rebuilds every tree from the database (at start, and when campaigns or targets change). */
@@ -142,13 +167,19 @@ export class LiveService implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     if (this.poll) clearInterval(this.poll);
+    if (this.prune) clearInterval(this.prune);
     await this.stopListening?.();
     await this.catchingUp;
   }
 
   private async readChanges(): Promise<void> {
+    if (Date.now() - this.lastRead > CHANGE_RETENTION_MS / 2) {
+      await this.reload();
+      for (const tree of this.trees.values()) tree.touchAll();
+    }
     for (;;) {
       const rows = await this.repository.changesAfter(this.appliedSeq, CATCH_UP_PAGE);
+      this.lastRead = Date.now();
       if (!rows.length) return;
       const completed: Completed[] = [];
       const previous = new Map<string, number>();

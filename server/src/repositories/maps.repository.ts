@@ -2,7 +2,7 @@
 import { Injectable } from '@nestjs/common';
 import type { MapLevel, MapVersionInfo, UnitInfo } from '@tiendo/shared';
 import { Database } from '../database/database.js';
-import { BoundaryMap } from '../entities/boundary-map.entity.js';
+import { BoundaryMap } from '../entities/index.js';
 
 /** Drafts nobody confirmed are dropped after a day. */
 const DRAFT_DAYS = 1;

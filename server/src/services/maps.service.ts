@@ -16,7 +16,7 @@ import {
 } from '@tiendo/shared';
 import { describeIssues } from '@tiendo/shared/schemas';
 import { z } from 'zod';
-import { BoundaryMap } from '../entities/boundary-map.entity.js';
+import { BoundaryMap } from '../entities/index.js';
 import { MapsRepository } from '../repositories/maps.repository.js';
 import type { Principal } from './auth.service.js';
 import type { Upload } from '../common/upload.js';

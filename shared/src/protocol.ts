@@ -78,6 +78,8 @@ export interface UnitValues {
 }
 
 export interface Snapshot {
+  /** Identity of the change log the sequence numbers belong to (see `Heartbeat.epoch`). */
+  epoch: string;
   campaign: CampaignInfo;
   scope: string;
   seq: number;
@@ -101,6 +103,12 @@ export interface ChangeMessage {
 }
 
 export interface Heartbeat {
+  /**
+   * Identity of the server's change log. Sequence numbers of two logs (a database reset or
+   * restored, another data directory) cannot be compared: a client holding values of another
+   * epoch drops them and asks for a fresh snapshot.
+   */
+  epoch: string;
   seq: number;
   serverTime: number;
   /** How fast the server's clock runs: 1 live, more when a past campaign is replayed. */
@@ -112,12 +120,28 @@ export interface SubscribeRequest {
   scope: string;
   /** The last sequence number the client holds; omitted for a fresh snapshot. */
   since?: number;
+  /** The epoch `since` belongs to; a resume from another epoch is answered with a snapshot. */
+  epoch?: string;
+}
+
+/**
+ * Why a request was refused: `unauthorized` (no key, or an unknown or revoked one: the screen
+ * must drop the stored key and ask for another), `forbidden` (the key may not see that scope),
+ * `invalid` (a malformed request), `busy` (too many subscriptions or attempts: retry later),
+ * `unavailable` (the server cannot answer now: retry).
+ */
+export type RefusalCode = 'unauthorized' | 'forbidden' | 'invalid' | 'busy' | 'unavailable';
+
+/** Sent before the server ends a socket's access, e.g. when its key is revoked. */
+export interface AccessEnded {
+  code: RefusalCode;
+  message: string;
 }
 
 export type SubscribeReply =
   | { ok: true; kind: 'snapshot'; snapshot: Snapshot }
-  | { ok: true; kind: 'resume'; campaign: string; scope: string; seq: number; serverTime: number; values: UnitValues[] }
-  | { ok: false; error: string };
+  | { ok: true; kind: 'resume'; epoch: string; campaign: string; scope: string; seq: number; serverTime: number; values: UnitValues[] }
+  | { ok: false; code: RefusalCode; error: string };
 
 /** A commune's counted work in one flush, for the ticker of recent records. Lossy by design. */
 export interface ActivityItem {
@@ -138,6 +162,8 @@ export interface ServerToClientEvents {
   activity: (message: ActivityMessage) => void;
   heartbeat: (message: Heartbeat) => void;
   mapChanged: (message: MapChangedMessage) => void;
+  /** The socket's access has ended (its key was revoked); the server disconnects it next. */
+  accessEnded: (message: AccessEnded) => void;
 }
 
 /** An admin confirmed a boundary file: every screen fetches its map again. */

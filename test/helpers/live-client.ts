@@ -12,6 +12,8 @@ export class LiveClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   readonly values = new Map<string, UnitValues>();
   seq = -1;
+  epoch: string | undefined;
+  snapshots = 0;
   resumes = 0;
   gaps = 0;
   messages = 0;
@@ -24,6 +26,7 @@ export class LiveClient {
   ) {
     if (options.resumeFrom) {
       this.seq = options.resumeFrom.seq;
+      this.epoch = options.resumeFrom.epoch;
       mergeValues(this.values, [...options.resumeFrom.values.values()]);
     }
     const key = options.key;
@@ -60,12 +63,14 @@ export class LiveClient {
 
   private async subscribe(): Promise<void> {
     const since = this.seq >= 0 ? this.seq : undefined;
-    const reply: SubscribeReply = await this.socket.emitWithAck('subscribe', { campaign: this.campaign, scope: this.scope, since });
+    const reply: SubscribeReply = await this.socket.emitWithAck('subscribe', { campaign: this.campaign, scope: this.scope, since, epoch: this.epoch });
     if (!reply.ok) throw new Error(reply.error);
     if (reply.kind === 'snapshot') {
       this.values.clear();
       mergeValues(this.values, reply.snapshot.values);
       this.seq = reply.snapshot.seq;
+      this.epoch = reply.snapshot.epoch;
+      this.snapshots++;
     } else {
       this.resumes++;
       mergeValues(this.values, reply.values);

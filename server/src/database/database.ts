@@ -14,6 +14,7 @@ import { ConfigError } from '../config/env.js';
 import { entities } from '../entities/index.js';
 import { Migration20261127000000 } from '../migrations/Migration20261127000000.js';
 import { Migration20261128000000 } from '../migrations/Migration20261128000000.js';
+import { Migration20261130000000 } from '../migrations/Migration20261130000000.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
 
@@ -46,6 +47,7 @@ export class Database {
         migrationsList: [
           { name: 'Migration20261127000000', class: Migration20261127000000 },
           { name: 'Migration20261128000000', class: Migration20261128000000 },
+          { name: 'Migration20261130000000', class: Migration20261130000000 },
         ],
         transactional: true,
         silent: true,

@@ -51,7 +51,7 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
     this.timers.push(
       // Also turns the local day on screens when nothing is being reported.
       setInterval(() => this.scheduleFlush(), 1000),
-      setInterval(() => server.emit('heartbeat', { seq: this.live.seq, serverTime: this.clock.now(), clockRate: this.clock.rate }), HEARTBEAT_MS),
+      setInterval(() => server.emit('heartbeat', { epoch: this.live.epoch, seq: this.live.seq, serverTime: this.clock.now(), clockRate: this.clock.rate }), HEARTBEAT_MS),
     );
   }
 
@@ -73,10 +73,13 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
   async subscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: SubscribeRequest): Promise<SubscribeReply> {
     try {
       if (typeof request?.campaign !== 'string' || (request.scope !== undefined && typeof request.scope !== 'string')) {
-        return { ok: false, error: 'subscribe: expected { campaign, scope, since? }' };
+        return { ok: false, code: 'invalid', error: 'subscribe: expected { campaign, scope, since?, epoch? }' };
       }
       if (request.since !== undefined && !(Number.isInteger(request.since) && request.since >= 0)) {
-        return { ok: false, error: 'since: expected a non-negative integer sequence number' };
+        return { ok: false, code: 'invalid', error: 'since: expected a non-negative integer sequence number' };
+      }
+      if (request.epoch !== undefined && typeof request.epoch !== 'string') {
+        return { ok: false, code: 'invalid', error: 'epoch: expected the epoch of the last snapshot' };
       }
       const { tree, unit } = this.live.resolve(request.campaign, request.scope, 'scope');
       const key = (socket.handshake.auth as { key?: unknown })?.key;
@@ -88,17 +91,23 @@ export class LiveGateway implements OnGatewayInit, OnApplicationShutdown {
       const room = roomName(tree.campaign, unit);
       if (!this.rooms.has(room)) this.rooms.set(room, { campaign: tree.campaign, scope: unit, lastSeq: this.live.seq });
       void socket.join(room);
-      if (request.since !== undefined && request.since <= this.live.seq) {
+      // Sequence numbers of another log (a reset or restored database) say nothing here.
+      const resumable = request.since !== undefined && request.since <= this.live.seq && request.epoch === this.live.epoch;
+      if (resumable) {
         return {
-          ok: true, kind: 'resume', campaign: tree.campaign, scope: unit, seq: this.live.seq,
-          serverTime: this.clock.now(), values: tree.changedSince(unit, request.since),
+          ok: true, kind: 'resume', epoch: this.live.epoch, campaign: tree.campaign, scope: unit, seq: this.live.seq,
+          serverTime: this.clock.now(), values: tree.changedSince(unit, request.since!),
         };
       }
       return { ok: true, kind: 'snapshot', snapshot: this.live.snapshot(tree.campaign, unit)! };
     } catch (error) {
-      if (error instanceof HttpException) return { ok: false, error: String((error.getResponse() as { message?: string }).message ?? error.message) };
+      if (error instanceof HttpException) {
+        const status = error.getStatus();
+        const code = status === 401 ? 'unauthorized' : status === 403 ? 'forbidden' : status === 429 ? 'busy' : status >= 500 ? 'unavailable' : 'invalid';
+        return { ok: false, code, error: String((error.getResponse() as { message?: string }).message ?? error.message) };
+      }
       this.logger.error((error as Error).stack);
-      return { ok: false, error: 'internal error' };
+      return { ok: false, code: 'unavailable', error: 'internal error' };
     }
   }
 

@@ -29,6 +29,12 @@ export interface CampaignState {
 export class LiveRepository {
   constructor(private readonly db: Database) {}
 
+  /** Where the change log stands, and which log it is. */
+  async head(): Promise<{ seq: number; epoch: string }> {
+    const [row] = await this.db.em().execute<{ seq: string; epoch: string }[]>('select seq, epoch from log_head where id = 1');
+    return { seq: Number(row.seq), epoch: row.epoch };
+  }
+
   /** Dates are read as text: drivers turn a `date` into a Date at local midnight, which shifts it. */
   async campaigns(): Promise<CampaignInfo[]> {
     const em = this.db.em();

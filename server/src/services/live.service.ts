@@ -34,6 +34,7 @@ export class LiveService implements OnApplicationShutdown {
   private readonly logger = new Logger(LiveService.name);
   private trees = new Map<string, LiveTree>();
   private appliedSeq = 0;
+  private logEpoch = '';
   private activity = new Map<string, ActivityItem[]>();
   private catchingUp: Promise<void> | null = null;
   private again = false;
@@ -76,6 +77,7 @@ export class LiveService implements OnApplicationShutdown {
   /** Rebuilds every tree from the database (at start, and when campaigns or targets change). */
   async reload(): Promise<void> {
     const now = this.clock.now();
+    const head = await this.repository.head();
     const trees = new Map<string, LiveTree>();
     let seq = Infinity;
     for (const info of await this.repository.campaigns()) {
@@ -88,11 +90,17 @@ export class LiveService implements OnApplicationShutdown {
     this.trees = trees;
     // Trees loaded at different instants: replaying rows some already hold is harmless,
     // as rows carry absolute values.
-    this.appliedSeq = Number.isFinite(seq) ? seq : await this.headSeq();
+    this.appliedSeq = Number.isFinite(seq) ? seq : head.seq;
+    this.logEpoch = head.epoch;
   }
 
   get seq(): number {
     return this.appliedSeq;
+  }
+
+  /** The identity of the change log this instance follows. */
+  get epoch(): string {
+    return this.logEpoch;
   }
 
   campaigns(): CampaignInfo[] {
@@ -117,7 +125,7 @@ export class LiveService implements OnApplicationShutdown {
     if (!tree?.has(scope)) return null;
     const units = tree.scopeUnits(scope);
     return {
-      campaign: tree.info, scope, seq: this.appliedSeq, serverTime: this.clock.now(),
+      epoch: this.logEpoch, campaign: tree.info, scope, seq: this.appliedSeq, serverTime: this.clock.now(),
       units, values: tree.values(units.map((u) => u.code)),
     };
   }
@@ -200,10 +208,5 @@ export class LiveService implements OnApplicationShutdown {
       for (const listener of this.appliedListeners) listener();
       if (completed.length) await this.repository.recordCompletions(completed);
     }
-  }
-
-  private async headSeq(): Promise<number> {
-    const [row] = await this.db.em().execute<{ seq: string }[]>('select seq from log_head where id = 1');
-    return Number(row.seq);
   }
 }

@@ -51,6 +51,8 @@ export class LiveStore {
   units = $state.raw<UnitInfo[]>([]);
   values = $state.raw<ReadonlyMap<string, UnitValues>>(new Map());
   seq = $state(0);
+  /** The change log `seq` belongs to. */
+  epoch: string | null = null;
   /** Client clock at the last message of any kind from the server: the freshness shown. */
   lastContact = $state<number | null>(null);
   /**
@@ -139,7 +141,8 @@ export class LiveStore {
       this.#pending = false;
       this.#subscribe();
     }, SUBSCRIBE_TIMEOUT_MS);
-    this.#socket.emit('subscribe', since === undefined ? { ...want } : { ...want, since }, (reply) => {
+    const request = since === undefined ? { ...want } : { ...want, since, epoch: this.epoch ?? undefined };
+    this.#socket.emit('subscribe', request, (reply) => {
       if (attempt === this.#attempt && this.#pending) this.#onReply(reply, since);
     });
   }
@@ -163,6 +166,7 @@ export class LiveStore {
       this.units = snapshot.units;
       this.values = new Map(snapshot.values.map((v) => [v.code, v]));
       this.seq = snapshot.seq;
+      this.epoch = snapshot.epoch;
       this.#setClock(snapshot.serverTime, clientNow);
     } else {
       if (since !== undefined && reply.seq < since) {
@@ -201,6 +205,12 @@ export class LiveStore {
   }
 
   #onHeartbeat(message: Heartbeat): void {
+    // Another change log (the database was reset or restored): what is held cannot be resumed.
+    if (this.epoch !== null && message.epoch !== this.epoch && this.#holdsWanted()) {
+      this.epoch = null;
+      this.seq = 0;
+      this.#subscribe(true);
+    }
     const clientNow = this.#now();
     this.lastContact = clientNow;
     const rate = message.clockRate ?? 1;

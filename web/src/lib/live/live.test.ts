@@ -55,7 +55,7 @@ function unit(code: string, value: number, target = 100, completedAt: number | n
 }
 
 function snapshotReply(seq: number, values: UnitValues[]): SubscribeReply {
-  return { ok: true, kind: 'snapshot', snapshot: { campaign, scope: '42', seq, serverTime: 1_000_000, units, values } };
+  return { ok: true, kind: 'snapshot', snapshot: { epoch: 'e1', campaign, scope: '42', seq, serverTime: 1_000_000, units, values } };
 }
 
 function change(prevSeq: number, seq: number, values: UnitValues[]): ChangeMessage {
@@ -100,11 +100,11 @@ describe('LiveStore', () => {
   it('resumes from its last seq on a gap and replays what arrived meanwhile', () => {
     socket.fire('changes', change(14, 15, [unit('443', 70)]));
     expect(socket.subscribes).toHaveLength(2);
-    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', since: 10 });
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', since: 10, epoch: 'e1' });
     socket.fire('changes', change(15, 17, [unit('443', 75)]));
     expect(valueOf(store, '443')).toBe(50);
 
-    socket.lastSubscribe.reply({ ok: true, kind: 'resume', campaign: 'ha-tinh', scope: '42', seq: 15, serverTime: 2_000_000, values: [unit('443', 70), unit('18550', 55)] });
+    socket.lastSubscribe.reply({ ok: true, kind: 'resume', epoch: 'e1', campaign: 'ha-tinh', scope: '42', seq: 15, serverTime: 2_000_000, values: [unit('443', 70), unit('18550', 55)] });
     expect(store.seq).toBe(17);
     expect(valueOf(store, '443')).toBe(75);
     expect(valueOf(store, '18550')).toBe(55);
@@ -117,8 +117,8 @@ describe('LiveStore', () => {
 
     socket.connect();
     expect(store.connection).toBe('connecting');
-    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', since: 10 });
-    socket.lastSubscribe.reply({ ok: true, kind: 'resume', campaign: 'ha-tinh', scope: '42', seq: 20, serverTime: 2_000_000, values: [unit('443', 90)] });
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', since: 10, epoch: 'e1' });
+    socket.lastSubscribe.reply({ ok: true, kind: 'resume', epoch: 'e1', campaign: 'ha-tinh', scope: '42', seq: 20, serverTime: 2_000_000, values: [unit('443', 90)] });
     expect(store.connection).toBe('live');
     expect(store.seq).toBe(20);
     expect(valueOf(store, '443')).toBe(90);
@@ -128,7 +128,7 @@ describe('LiveStore', () => {
   it('starts over from a snapshot when the server is behind its last seq', () => {
     socket.drop();
     socket.connect();
-    socket.lastSubscribe.reply({ ok: true, kind: 'resume', campaign: 'ha-tinh', scope: '42', seq: 3, serverTime: 2_000_000, values: [] });
+    socket.lastSubscribe.reply({ ok: true, kind: 'resume', epoch: 'e1', campaign: 'ha-tinh', scope: '42', seq: 3, serverTime: 2_000_000, values: [] });
     expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42' });
     socket.lastSubscribe.reply(snapshotReply(3, [unit('42', 5), unit('443', 5), unit('18550', 5)]));
     expect(store.seq).toBe(3);
@@ -193,17 +193,17 @@ describe('LiveStore', () => {
 
   it("runs the wall clock on the server's time, at the server's rate", () => {
     const t0 = Date.now();
-    socket.fire('heartbeat', { seq: 10, serverTime: 5_000_000, clockRate: 1 });
+    socket.fire('heartbeat', { epoch: 'e1', seq: 10, serverTime: 5_000_000, clockRate: 1 });
     vi.advanceTimersByTime(2000);
     expect(store.serverNow()).toBe(5_002_000);
 
-    socket.fire('heartbeat', { seq: 10, serverTime: 9_000_000, clockRate: 60 });
+    socket.fire('heartbeat', { epoch: 'e1', seq: 10, serverTime: 9_000_000, clockRate: 60 });
     vi.advanceTimersByTime(1000);
     expect(store.serverNow()).toBe(9_060_000);
     // The replay ended: its clock stands still although the rate is still declared.
-    socket.fire('heartbeat', { seq: 10, serverTime: 9_060_000, clockRate: 60 });
+    socket.fire('heartbeat', { epoch: 'e1', seq: 10, serverTime: 9_060_000, clockRate: 60 });
     vi.advanceTimersByTime(5000);
-    socket.fire('heartbeat', { seq: 10, serverTime: 9_060_000, clockRate: 60 });
+    socket.fire('heartbeat', { epoch: 'e1', seq: 10, serverTime: 9_060_000, clockRate: 60 });
     vi.advanceTimersByTime(5000);
     expect(store.serverNow()).toBe(9_060_000);
     expect(Date.now() - t0).toBe(13_000);

@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, Param, Post } from '@nestjs/common';
-import type { KeyCreated, KeyRevoked } from '@tiendo/shared';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import type { KeyCreated, KeyInfo, KeyRevoked } from '@tiendo/shared';
 import { Caller } from '../common/credentials.js';
 import { parseId } from '../common/params.js';
 import { AuthService, type Credentials } from '../services/auth.service.js';
@@ -11,6 +11,11 @@ export class KeysController {
     private readonly auth: AuthService,
     private readonly keys: KeysService,
   ) {}
+
+  @Get()
+  async list(@Caller() caller: Credentials): Promise<KeyInfo[]> {
+    return this.keys.list(await this.auth.authenticate(caller));
+  }
 
   @Post()
   async create(@Caller() caller: Credentials, @Body() body: unknown): Promise<KeyCreated> {

@@ -24,6 +24,17 @@ export class KeyRepository {
     return this.db.em().findOne(ApiKey, { tokenHash: hashToken(token), revokedAt: null });
   }
 
+  /** The keys of `scope` and every unit below it, oldest first. */
+  async list(scope: string): Promise<ApiKey[]> {
+    const rows = await this.db.em().execute<{ id: number }[]>(
+      `with recursive down as (select code from unit where code = ?
+         union all select u.code from unit u join down on u.parent_code = down.code)
+       select k.id from api_key k join down on down.code = k.scope_code`,
+      [scope],
+    );
+    return this.db.em().find(ApiKey, { id: { $in: rows.map((r) => r.id) } }, { orderBy: { id: 'asc' } });
+  }
+
   async find(id: number): Promise<ApiKey | null> {
     return this.db.em().findOne(ApiKey, { id });
   }

@@ -1,6 +1,6 @@
 /** Admins create and revoke keys for units within their own scope. */
 import { ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { KeyCreated, KeyRevoked } from '@tiendo/shared';
+import type { KeyCreated, KeyInfo, KeyRevoked } from '@tiendo/shared';
 import { keyRequestSchema } from '@tiendo/shared/schemas';
 import { KeyRepository } from '../repositories/key.repository.js';
 import { AuthService, type Principal } from './auth.service.js';
@@ -12,6 +12,13 @@ export class KeysService {
     private readonly keys: KeyRepository,
     private readonly auth: AuthService,
   ) {}
+
+  async list(admin: Principal): Promise<KeyInfo[]> {
+    this.auth.requireRole(admin, 'admin');
+    return (await this.keys.list(admin.scope)).map((k) => ({
+      id: k.id, name: k.name, role: k.role, scope: k.scopeCode, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
+  }
 
   async create(admin: Principal, body: unknown): Promise<KeyCreated> {
     this.auth.requireRole(admin, 'admin');

@@ -44,7 +44,23 @@ export interface UnitInfo {
 export interface MetricInfo {
   key: string;
   name: string;
+  /** When a record is implausible enough to be refused unless its sender confirms it. */
+  plausibility?: PlausibilityRule;
 }
+
+/**
+ * One amount (a record, a commune's records in one batch, or a report's difference) is
+ * implausible beyond `shareOfTarget` of the commune's target, or beyond `timesBestDay` its best
+ * day once it has `minDays` days of records; never below `floor`.
+ */
+export interface PlausibilityRule {
+  shareOfTarget: number;
+  timesBestDay: number;
+  minDays: number;
+  floor: number;
+}
+
+export const DEFAULT_PLAUSIBILITY: PlausibilityRule = { shareOfTarget: 0.25, timesBestDay: 20, minDays: 7, floor: 500 };
 
 export interface MilestoneInfo {
   name: string;

@@ -1,3 +1,4 @@
+import { DEFAULT_PLAUSIBILITY, type PlausibilityRule } from '@tiendo/shared';
 import { BigIntType, Entity, OptionalProps, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 
 @Entity({ tableName: 'campaign' })
@@ -35,6 +36,7 @@ export class Campaign {
 @Entity({ tableName: 'metric' })
 export class Metric {
   [PrimaryKeyProp]?: ['campaignId', 'key'];
+  [OptionalProps]?: 'plausibility';
 
   @PrimaryKey({ type: 'text' })
   campaignId: string;
@@ -47,6 +49,9 @@ export class Metric {
 
   @Property({ type: 'integer' })
   position: number;
+
+  @Property({ type: 'json' })
+  plausibility: PlausibilityRule = { ...DEFAULT_PLAUSIBILITY };
 
   constructor(campaignId: string, key: string, name: string, position: number) {
     this.campaignId = campaignId;

@@ -56,16 +56,18 @@ describe('ingestion on a real database', () => {
 
   it('turns cumulative reports into differences under the sequence lock', async () => {
     const before = await dbValue('18091');
-    const report = (id: string, total: number) => ({ id, campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18091', total, asOf: new Date().toISOString() });
+    const now = Date.now();
+    const report = { id: 'rep-a', campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18091', total: before + 100, asOf: new Date(now).toISOString() };
     const results = await Promise.all([
-      t.ingest.ingestReports({ reports: [report('rep-a', before + 100)] }, t.principal),
-      t.ingest.ingestEvents({ events: [ev('18091', 5)] }, t.principal),
+      t.ingest.ingestReports({ reports: [report] }, t.principal),
+      t.ingest.ingestEvents({ events: [ev('18091', 5, { occurredAt: new Date(now - 1000).toISOString() })] }, t.principal),
     ]);
     expect(results[0]).toMatchObject({ duplicates: 0 });
     const after = await dbValue('18091');
-    // Whichever came first, the report sets the total it saw plus what came after it.
+    // The record happened before the report's instant: seen by the report when it came first,
+    // added on top when it came after.
     expect([before + 100, before + 105]).toContain(after);
-    expect(await t.ingest.ingestReports({ reports: [report('rep-a', before + 100)] }, t.principal)).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await t.ingest.ingestReports({ reports: [report] }, t.principal)).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 });
 

@@ -71,6 +71,21 @@ describe('ingestion on a real database', () => {
   });
 });
 
+describe('what is stored with a record', () => {
+  it('keeps the sender scope, the origin and the confirmation of each record', async () => {
+    const big = ev('18097', 90_000, { confirmed: true });
+    await t.ingest.ingestEvents({ events: [big, ev('18097', 1)] }, t.principal);
+    await t.ingest.ingestReports({ reports: [{ id: 'stored-r', campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18097', total: 90_010, asOf: new Date().toISOString() }] }, t.principal);
+    const rows = await t.db.em().execute<{ id: string; origin: string; sender_scope: string; confirmed: boolean; delta: number }[]>(
+      `select id, origin, sender_scope, confirmed, delta from event where campaign_id = 'ha-tinh' and unit_code = '18097' order by received_at, id`);
+    expect(rows).toEqual([
+      { id: big.id, origin: 'event', sender_scope: '42', confirmed: true, delta: 90_000 },
+      expect.objectContaining({ origin: 'event', sender_scope: '42', confirmed: false, delta: 1 }),
+      { id: 'stored-r', origin: 'report', sender_scope: '42', confirmed: false, delta: 9 },
+    ]);
+  });
+});
+
 describe('the change log', () => {
   it('loses rows a day after this instance read them, and goes on following the rest', async () => {
     const count = async () => Number((await t.db.em().execute<{ n: string }[]>('select count(*) as n from change'))[0].n);

@@ -198,7 +198,10 @@ function refuseTwins<T extends { campaign: string; id: string; path: string }>(r
   return [...seen.values()];
 }
 
-/** A commune's records of one batch, taken together: a thousand small records add up as one large one. */
+/**
+ * A commune's records of one batch, taken together: a thousand small records add up as one
+ * large one. A confirmed record among them explains the total.
+ */
 function batchTotals(rows: NewEvent[]): Amount[] {
   const groups = new Map<string, Amount & { count: number }>();
   for (const r of rows) {
@@ -207,7 +210,7 @@ function batchTotals(rows: NewEvent[]): Amount[] {
     if (g) {
       g.delta += r.delta;
       g.count++;
-      g.confirmed &&= r.confirmed;
+      g.confirmed ||= r.confirmed;
     } else {
       groups.set(k, { path: r.path, campaign: r.campaign, metric: r.metric, unit: r.unit, delta: r.delta, confirmed: r.confirmed, count: 1 });
     }

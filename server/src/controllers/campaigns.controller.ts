@@ -1,5 +1,5 @@
 import { Controller, Get, Headers, Param, Query, UnprocessableEntityException } from '@nestjs/common';
-import { derive, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
+import { derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
 import { AuthService } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
 import { HistoryService } from '../services/history.service.js';
@@ -32,7 +32,7 @@ export class CampaignsController {
     const now = this.clock.now();
     const derived: SnapshotWithFigures['derived'] = {};
     for (const v of snapshot.values) {
-      derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, snapshot.campaign, now)]));
+      derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, metricView(snapshot.campaign, k), now)]));
     }
     return { ...snapshot, derived };
   }

@@ -1,8 +1,8 @@
 /** Reads that feed the in-memory live state: its initial load and the change log after it. */
 import { Injectable } from '@nestjs/common';
-import { addDays, startOfLocalDay, type CampaignInfo, type UnitInfo } from '@tiendo/shared';
+import { addDays, startOfLocalDay, type CampaignInfo, type MetricInfo, type UnitInfo } from '@tiendo/shared';
 import { Database } from '../database/database.js';
-import { Metric, Target } from '../entities/index.js';
+import { Target } from '../entities/index.js';
 
 export interface ChangeRow {
   seq: number;
@@ -44,12 +44,17 @@ export class LiveRepository {
   /** Dates are read as text: drivers turn a `date` into a Date at local midnight, which shifts it. */
   async campaigns(): Promise<CampaignInfo[]> {
     const em = this.db.em();
-    const [campaigns, metrics, milestones] = await Promise.all([
-      em.execute<{ id: string; name: string; time_zone: string; start_date: string; root_unit: string }[]>(
-        `select id, name, time_zone, to_char(start_date, 'YYYY-MM-DD') as start_date, root_unit from campaign order by created_at, id`),
-      em.find(Metric, {}, { orderBy: { position: 'asc' } }),
-      em.execute<{ campaign_id: string; name: string; date: string }[]>(
-        `select campaign_id, name, to_char(date, 'YYYY-MM-DD') as date from milestone order by date, id`),
+    const [campaigns, metrics, milestones, commitments] = await Promise.all([
+      em.execute<{ id: string; name: string; time_zone: string; start_date: string; root_unit: string; status: CampaignInfo['status'] }[]>(
+        `select id, name, time_zone, to_char(start_date, 'YYYY-MM-DD') as start_date, root_unit, status from campaign
+         where status <> 'archived' order by created_at, id`),
+      em.execute<{ campaign_id: string; key: string; name: string; short_name: string | null; start_date: string | null; activation_of: string | null; plausibility: MetricInfo['plausibility'] }[]>(
+        `select campaign_id, key, name, short_name, to_char(start_date, 'YYYY-MM-DD') as start_date, activation_of, plausibility
+         from metric order by position, key`),
+      em.execute<{ campaign_id: string; name: string; date: string; metrics: string[]; document: string | null }[]>(
+        `select campaign_id, name, to_char(date, 'YYYY-MM-DD') as date, metrics, document from milestone order by date, id`),
+      em.execute<{ campaign_id: string; metric: string; unit_code: string; date: string; document: string | null }[]>(
+        `select campaign_id, metric, unit_code, to_char(date, 'YYYY-MM-DD') as date, document from commitment order by date, unit_code`),
     ]);
     return campaigns.map((c) => ({
       id: c.id,
@@ -57,8 +62,19 @@ export class LiveRepository {
       timeZone: c.time_zone,
       startDate: c.start_date,
       rootUnit: c.root_unit,
-      metrics: metrics.filter((m) => m.campaignId === c.id).map((m) => ({ key: m.key, name: m.name, plausibility: m.plausibility })),
-      milestones: milestones.filter((m) => m.campaign_id === c.id).map((m) => ({ name: m.name, date: m.date })),
+      status: c.status,
+      metrics: metrics.filter((m) => m.campaign_id === c.id).map((m) => ({
+        key: m.key, name: m.name, plausibility: m.plausibility,
+        ...(m.short_name ? { shortName: m.short_name } : {}),
+        ...(m.start_date ? { startDate: m.start_date } : {}),
+        ...(m.activation_of ? { activationOf: m.activation_of } : {}),
+      })),
+      milestones: milestones.filter((m) => m.campaign_id === c.id).map((m) => ({
+        name: m.name, date: m.date, metrics: m.metrics, ...(m.document ? { document: m.document } : {}),
+      })),
+      commitments: commitments.filter((m) => m.campaign_id === c.id).map((m) => ({
+        metric: m.metric, unit: m.unit_code, date: m.date, ...(m.document ? { document: m.document } : {}),
+      })),
     }));
   }
 

@@ -69,6 +69,7 @@ export const eventSchema = z
     occurredAt: instant,
     source: source.optional(),
     reason: reason.optional(),
+    confirmed: z.boolean('must be true or false').optional(),
   })
   .refine((e) => e.delta >= 0 || e.reason !== undefined, {
     path: ['reason'],
@@ -92,6 +93,7 @@ export const reportSchema = z.strictObject({
   asOf: instant,
   source: source.optional(),
   reason: reason.optional(),
+  confirmed: z.boolean('must be true or false').optional(),
 });
 
 export const reportBatchSchema = z.strictObject({

@@ -6,7 +6,7 @@
  */
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
-import { NegativeCounterError } from '../repositories/ingest.repository.js';
+import { NegativeCounterError, RecordConflictError } from '../repositories/ingest.repository.js';
 import { TooManyAttemptsException } from '../services/auth.service.js';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
@@ -45,6 +45,9 @@ export function describeError(error: unknown): ErrorBody {
 function describe(error: unknown): ErrorBody {
   if (error instanceof NegativeCounterError) {
     return { statusCode: 422, error: 'UnprocessableEntity', message: `${error.message}; nothing of the batch was applied` };
+  }
+  if (error instanceof RecordConflictError) {
+    return { statusCode: 409, error: 'Conflict', message: `${error.message}; nothing of the batch was applied` };
   }
   // Express wraps body-parser's errors in an HttpException; its `type` says what went wrong.
   const parserError = ((error as { cause?: unknown } | null)?.cause ?? error) as { type?: string; message?: string } | null;

@@ -1,5 +1,5 @@
 import { Controller, Get, Param, Query, UnprocessableEntityException } from '@nestjs/common';
-import { derive, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
+import { derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
 import { cleanText, code } from '@tiendo/shared/schemas';
 import { Caller } from '../common/credentials.js';
 import { parseParam, parseQuery } from '../common/params.js';
@@ -37,7 +37,7 @@ export class CampaignsController {
     const now = this.clock.now();
     const derived: SnapshotWithFigures['derived'] = {};
     for (const v of snapshot.values) {
-      derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, snapshot.campaign, now)]));
+      derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, metricView(snapshot.campaign, k), now)]));
     }
     return { ...snapshot, derived };
   }

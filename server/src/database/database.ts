@@ -15,6 +15,7 @@ import { entities } from '../entities/index.js';
 import { Migration20261127000000 } from '../migrations/Migration20261127000000.js';
 import { Migration20261128000000 } from '../migrations/Migration20261128000000.js';
 import { Migration20261130000000 } from '../migrations/Migration20261130000000.js';
+import { Migration20261130030000 } from '../migrations/Migration20261130030000.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
 /** Carries the id of a revoked key, so that every instance drops it at once. */
@@ -51,6 +52,7 @@ export class Database {
           { name: 'Migration20261127000000', class: Migration20261127000000 },
           { name: 'Migration20261128000000', class: Migration20261128000000 },
           { name: 'Migration20261130000000', class: Migration20261130000000 },
+          { name: 'Migration20261130030000', class: Migration20261130030000 },
         ],
         transactional: true,
         silent: true,

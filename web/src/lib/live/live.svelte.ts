@@ -29,7 +29,10 @@ export type ConnectionState = 'connecting' | 'live' | 'offline' | 'rejected';
 
 export type FeedItem =
   | { kind: 'record'; id: number; unit: string; metric: string; delta: number; at: number }
-  | { kind: 'completion'; id: number; unit: string; metric: string; at: number };
+  /** `withdrawn`: a later correction took the unit back below its target. */
+  | { kind: 'completion'; id: number; unit: string; metric: string; at: number; withdrawn?: boolean }
+  /** A correction took a completed unit back below its target. */
+  | { kind: 'withdrawal'; id: number; unit: string; metric: string; at: number };
 
 /** A district (or the whole scope) has just reached its target. */
 export interface Completion {
@@ -247,14 +250,23 @@ export class LiveStore {
     this.values = next;
   }
 
-  /** A unit whose completedAt turns non-null has just reached its target. */
+  /**
+   * A unit whose completedAt turns non-null has just reached its target; one whose completedAt
+   * turns null was taken back below it by a correction, and its earlier completion is struck.
+   */
   #noteCompletions(values: readonly UnitValues[]): void {
     const completions: FeedItem[] = [];
+    const withdrawn = new Set<string>();
     for (const unit of values) {
       const before = this.values.get(unit.code);
       if (!before) continue;
       for (const [metric, value] of Object.entries(unit.metrics)) {
         const was = before.metrics[metric];
+        if (value.completedAt == null && was?.completedAt != null) {
+          withdrawn.add(`${unit.code}|${metric}`);
+          completions.push({ kind: 'withdrawal', id: this.#nextId++, unit: unit.code, metric, at: this.serverNow() });
+          continue;
+        }
         if (value.completedAt == null || (was && was.completedAt != null)) continue;
         const id = this.#nextId++;
         completions.push({ kind: 'completion', id, unit: unit.code, metric, at: value.completedAt });
@@ -264,7 +276,12 @@ export class LiveStore {
         }
       }
     }
-    if (completions.length) this.feed = [...completions, ...this.feed].slice(0, FEED_LENGTH);
+    if (!completions.length) return;
+    const feed = withdrawn.size
+      ? this.feed.map((item) => (item.kind === 'completion' && withdrawn.has(`${item.unit}|${item.metric}`) ? { ...item, withdrawn: true } : item))
+      : this.feed;
+    this.feed = [...completions, ...feed].slice(0, FEED_LENGTH);
+    if (this.celebration && withdrawn.has(`${this.celebration.unit}|${this.celebration.metric}`)) this.celebration = null;
   }
 
   /** A fresh screen's ticker starts with the latest completions, not empty. */

@@ -193,6 +193,29 @@ describe('LiveStore', () => {
     expect(store.feed).toHaveLength(2);
   });
 
+  it('withdraws a completion a correction took back: the ticker says so and strikes the earlier one', () => {
+    socket.fire('changes', change(10, 11, [unit('18550', 100, 100, 5), unit('443', 100, 100, 5)]));
+    socket.fire('changes', change(11, 12, [unit('18550', 97, 100, null), unit('443', 97, 100, null)]));
+    expect(store.feed.map((f) => [f.kind, f.unit, f.kind === 'completion' ? Boolean(f.withdrawn) : null])).toEqual([
+      ['withdrawal', '18550', null],
+      ['withdrawal', '443', null],
+      ['completion', '18550', true],
+      ['completion', '443', true],
+    ]);
+    expect(store.celebration).toBeNull();
+    // Complete again later: announced again.
+    socket.fire('changes', change(12, 13, [unit('443', 100, 100, 9)]));
+    expect(store.feed[0]).toMatchObject({ kind: 'completion', unit: '443', at: 9 });
+  });
+
+  it('drops what it holds and asks for a snapshot when the server follows another change log', () => {
+    socket.fire('heartbeat', { epoch: 'e1', seq: 10, serverTime: 1_000_000, clockRate: 1 });
+    expect(socket.subscribes).toHaveLength(1);
+    socket.fire('heartbeat', { epoch: 'e2', seq: 40, serverTime: 1_000_000, clockRate: 1 });
+    expect(socket.subscribes).toHaveLength(2);
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42' });
+  });
+
   it('starts the ticker with the latest completions of the snapshot', () => {
     const other = new FakeSocket();
     const fresh = new LiveStore(other as unknown as LiveSocket);

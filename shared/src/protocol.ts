@@ -268,16 +268,6 @@ export interface KeyRevoked {
   revokedAt: string;
 }
 
-/** GET /api/v1/keys: the keys of an admin's units, revoked ones too; never their secrets. */
-export interface KeyInfo {
-  id: number;
-  name: string;
-  role: KeyRequest['role'];
-  scope: string;
-  createdAt: string;
-  revokedAt: string | null;
-}
-
 /** The secret `key` is shown in this answer only. */
 export interface KeyCreated {
   id: number;

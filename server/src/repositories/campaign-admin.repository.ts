@@ -150,18 +150,6 @@ export class CampaignAdminRepository {
     return rows.map((r) => ({ unit: r.unit_code, metric: r.metric, target: r.target === null ? null : Number(r.target), validFrom: new Date(r.valid_from).toISOString(), reason: r.reason, author: r.author }));
   }
 
-  /** Each unit's explicit target as it stood at an instant (none: the children's sum): history shows those. */
-  async targetsAt(campaign: string, at: number): Promise<{ metric: string; unit: string; target: number }[]> {
-    const rows = await this.db.em().execute<{ metric: string; unit_code: string; target: string | null }[]>(
-      `select metric, unit_code, target from (
-         select distinct on (metric, unit_code) metric, unit_code, target from target_version
-         where campaign_id = ? and valid_from <= ? order by metric, unit_code, valid_from desc, id desc) v
-       where target is not null`,
-      [campaign, new Date(at)],
-    );
-    return rows.map((r) => ({ metric: r.metric, unit: r.unit_code, target: Number(r.target) }));
-  }
-
   async setCommitment(actor: Actor, campaign: string, c: { metric: string; unit: string; date: string; document?: string }): Promise<void> {
     await this.write(actor, async (em) => {
       const [before] = await em.execute<{ date: string; document: string | null }[]>(

@@ -90,6 +90,12 @@ export class Session {
     return { status: response.status, body: (type.includes('json') && text ? JSON.parse(text) : text) as T, headers: response.headers };
   }
 
+  /** A file download as it comes, byte-order mark and all. */
+  async bytes(path: string): Promise<{ type: string; bytes: Uint8Array }> {
+    const response = await fetch(`${this.url}${path}`, { headers: { cookie: this.cookie } });
+    return { type: response.headers.get('content-type') ?? '', bytes: new Uint8Array(await response.arrayBuffer()) };
+  }
+
   signIn(login: string, password: string) {
     return this.request<{ mustChangePassword: boolean; message?: string }>('POST', '/api/v1/session', { login, password });
   }

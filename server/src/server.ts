@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import compression from 'compression';
 import { ConsoleLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -35,6 +36,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
       logger: new QuietStartupLogger({ logLevels: levels(config.logLevel) }),
     });
     app.useBodyParser('json', { limit: '1mb' });
+    app.use(compression());
     app.enableShutdownHooks();
     await app.get(SeedService).importCatalog(config.rootUnit);
     await options.beforeListen?.(app);

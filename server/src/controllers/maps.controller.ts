@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { MapImportPreview, MapVersionInfo } from '@tiendo/shared';
 import type { Request, Response } from 'express';
 import { readUpload } from '../common/upload.js';
@@ -21,12 +21,22 @@ export class MapsController {
     return this.maps.importFile(await readUpload(request, query.name), query, principal);
   }
 
+  /** The body may carry the admin's decisions: `{"overrides": {"<feature>": "<unit code>" | "excluded"}}`. */
   @Post('import/:importId/confirm')
   @HttpCode(200)
-  async confirm(@Param('importId') importId: string, @Headers('authorization') authorization?: string): Promise<MapVersionInfo> {
+  async confirm(@Param('importId') importId: string, @Body() body: unknown, @Headers('authorization') authorization?: string): Promise<MapVersionInfo> {
     const principal = await this.auth.authenticate(authorization);
     this.auth.requireRole(principal, 'admin');
-    return this.maps.confirm(importId, principal);
+    return this.maps.confirm(importId, body, principal);
+  }
+
+  /** Rolls back: an earlier version becomes its level's map again. */
+  @Post('versions/:version/activate')
+  @HttpCode(200)
+  async activate(@Param('version') version: string, @Headers('authorization') authorization?: string): Promise<MapVersionInfo> {
+    const principal = await this.auth.authenticate(authorization);
+    this.auth.requireRole(principal, 'admin');
+    return this.maps.activate(version, principal);
   }
 
   /** What an import or version holds, before it is merged with anything. */

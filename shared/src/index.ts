@@ -6,4 +6,5 @@ export * from './live.js';
 export * from './schematic.js';
 export * from './names.js';
 export * from './maps.js';
+export * from './admin.js';
 export * from './district-points.js';

@@ -257,12 +257,3 @@ export function resolveReport(report: MatchReport, overrides: ReadonlyMap<number
     outside: report.outside && { ...report.outside, matched: report.outside.features.filter((f) => matchedFeatures.has(f)) },
   };
 }
-
-/** Features a person still has to decide on: not matched, not excluded. */
-export function undecided(report: MatchReport): number[] {
-  const features = [
-    ...report.ambiguous.map((a) => a.feature),
-    ...report.conflicts.flatMap((c) => c.claims.map((x) => x.feature)),
-  ];
-  return [...new Set(features)].sort((a, b) => a - b);
-}

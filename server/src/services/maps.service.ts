@@ -170,7 +170,7 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.repository.versions();
   }
 
-  /** A draft's or version's own topology, for a preview of what the file holds. */
+  /** A draft's own topology (every feature, by number) or a version's (every unit, by code), for a preview. */
   async storedTopology(importId: string, principal: Principal): Promise<string> {
     this.requireWholeDeployment(await this.units(), principal);
     const topology = await this.repository.topology(parseId(importId));

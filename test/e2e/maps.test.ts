@@ -249,6 +249,17 @@ describe('boundary maps on the embedded database', () => {
     expect(dry.output).toMatch(/level district, property ma_huyen, parent property —/);
     expect(dry.output).toMatch(/matched 13 of 13 units \(13 by code/);
     expect(dry.output).toMatch(/Not stored\. Run again with --yes to store it\./);
+    // What the file leaves unclear is decided on the command line too, every decision checked.
+    const gadm = gadmDistricts(boundaries);
+    const gadmFile = join(server.dataDir, 'gadm.json');
+    writeFileSync(gadmFile, jsonBytes(gadm.file));
+    const kyAnh = gadm.truth.indexOf('449');
+    const wrong = await run(['import', gadmFile, '--assign', `${kyAnh}=9999`, '--yes']);
+    expect(wrong).toMatchObject({ code: 1, output: expect.stringMatching(new RegExp(`gadm\\.json: overrides\\.${kyAnh}: "9999" is not a district`)) });
+    const decided = await run(['import', gadmFile, '--assign', `${kyAnh}=449`, '--exclude', '0', '--yes']);
+    expect(decided.output).toMatch(/ambiguous \(1\), not used unless assigned/);
+    expect(decided.output).toMatch(/Stored: version \d+ is the district map now/);
+    expect(decided.code).toBe(0);
     const stored = await run(['import', file, '--level', 'district', '--property', 'ten_huyen', '--yes']);
     expect(stored.output).toMatch(/matched 13 of 13 units \(0 by code, 13 by name/);
     expect(stored.output).toMatch(/Stored: version \d+ is the district map now/);

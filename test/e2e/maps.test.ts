@@ -203,8 +203,8 @@ describe('boundary maps on the embedded database', () => {
       { name: 'a property the file lacks', file: jsonBytes(boundaries.districts), query: { property: 'TEN' }, status: 422, message: /^property: no feature has a property "TEN"; the file has "ma_huyen", "ten_huyen"$/ },
       { name: 'an unknown level', file: jsonBytes(boundaries.districts), query: { level: 'province' }, status: 422, message: /^level: must be district or commune$/ },
       { name: 'a form instead of the file', file: 'x', contentType: 'multipart/form-data; boundary=x', status: 415, message: /send the file itself as the body/ },
-      { name: 'no key', file: jsonBytes(boundaries.districts), key: null, status: 401, message: /^Authorization: expected "Bearer <api key>"$/ },
-      { name: 'a display key', file: jsonBytes(boundaries.districts), key: 'display', status: 403, message: /role "display"/ },
+      { name: 'no key', file: jsonBytes(boundaries.districts), key: null, status: 401, message: /^Authorization: expected "Bearer <api key>", or sign in$/ },
+      { name: 'a display key', file: jsonBytes(boundaries.districts), key: 'display', status: 403, message: /this key \("display"\) may not do this/ },
     ];
 
     let before: { district: ServedMap; commune: ServedMap; versions: unknown };

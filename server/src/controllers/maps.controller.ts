@@ -24,7 +24,7 @@ export class MapsController {
   async import(@Req() request: Request, @Query() query: unknown, @Caller() caller: Credentials): Promise<MapImportPreview> {
     const { name } = parseQuery(query, { level: fileText, property: fileText, parentProperty: fileText, layer: fileText, name: fileText });
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     // The service checks the options' meaning, and refuses any it does not know.
     return this.maps.importFile(await readUpload(request, name), query, principal);
   }
@@ -35,7 +35,7 @@ export class MapsController {
   async confirm(@Param('importId') importId: string, @Body() body: unknown, @Caller() caller: Credentials): Promise<MapVersionInfo> {
     const id = parseId('importId', importId, 'an import');
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     return this.maps.confirm(String(id), body, principal);
   }
 
@@ -45,7 +45,7 @@ export class MapsController {
   async activate(@Param('version') version: string, @Caller() caller: Credentials): Promise<MapVersionInfo> {
     const id = parseId('version', version, 'a version');
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     return this.maps.activate(String(id), principal);
   }
 
@@ -54,14 +54,14 @@ export class MapsController {
   async importTopology(@Param('importId') importId: string, @Res() response: Response, @Caller() caller: Credentials): Promise<void> {
     const id = parseId('importId', importId, 'an import');
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     response.type('application/json').send(await this.maps.storedTopology(String(id), principal));
   }
 
   @Get('versions')
   async versions(@Caller() caller: Credentials): Promise<MapVersionInfo[]> {
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     return this.maps.versions(principal);
   }
 

@@ -17,8 +17,14 @@ import { HealthController } from './controllers/health.controller.js';
 import { IngestController } from './controllers/ingest.controller.js';
 import { KeysController } from './controllers/keys.controller.js';
 import { MapsController } from './controllers/maps.controller.js';
+import { NotesController } from './controllers/notes.controller.js';
+import { OfficeController } from './controllers/office.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
+import { CountImportService } from './office/count-import.service.js';
+import { NotesService } from './office/notes.service.js';
+import { OfficeRepository } from './office/office.repository.js';
+import { ReportService } from './office/report.service.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { CampaignAdminRepository } from './repositories/campaign-admin.repository.js';
 import { HistoryRepository } from './repositories/history.repository.js';
@@ -50,7 +56,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
-        UnitsController, PeopleController, SessionController, AuditController,
+        UnitsController, PeopleController, SessionController, AuditController, OfficeController, NotesController,
       ],
       providers: [
         { provide: Database, useValue: deps.db },
@@ -61,6 +67,7 @@ export class AppModule {
         UnitsRepository, AuditRepository, CampaignAdminRepository, PeopleRepository,
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
         SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard,
+        OfficeRepository, CountImportService, ReportService, NotesService,
         LiveGateway,
       ],
     };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatProgress, formatRate } from './format.js';
+import { formatCount, formatDay, formatProgress, formatRate, roundedProgress } from './format.js';
 
 describe('formatProgress (honest rounding, vi-VN)', () => {
   it.each([
@@ -28,5 +28,28 @@ describe('formatCount and formatRate', () => {
     expect(formatCount(0)).toBe('0');
     expect(formatRate(812.45)).toBe('812,5');
     expect(formatCount(1_130_342, 'en-US')).toBe('1,130,342');
+  });
+});
+
+describe('roundedProgress (a spreadsheet number that reads like formatProgress)', () => {
+  it.each([
+    [0, 100, 0],
+    [1, 100_000, 0.001],
+    [999_999, 1_000_000, 0.999],
+    [1_000_000, 1_000_000, 1],
+    [938_863, 859_268, 1.093],
+    [437, 1000, 0.437],
+  ])('%d of %d is %d', (value, target, expected) => {
+    expect(roundedProgress(value, target)).toBe(expected);
+  });
+
+  it('is null without a target', () => {
+    expect(roundedProgress(5, 0)).toBeNull();
+  });
+});
+
+describe('formatDay', () => {
+  it('writes day/month/year', () => {
+    expect(formatDay('2023-05-10')).toBe('10/05/2023');
   });
 });

@@ -42,3 +42,31 @@ export function formatProgress(value: number, target: number, locale: Locale = '
   if (rounded >= 100) return `>${f.format(99.9)}%`;
   return `${f.format(rounded)}%`;
 }
+
+/**
+ * Progress as a fraction rounded to 0.1% the honest way, for a spreadsheet's "0.0%" format: it
+ * never reaches 1 before the target is met and never rounds to 0 once something was counted
+ * (then it reads 0.1%). Null without a target.
+ */
+export function roundedProgress(value: number, target: number): number | null {
+  if (!(target > 0)) return null;
+  if (value <= 0) return 0;
+  const permille = Math.round((value / target) * 1000);
+  if (value >= target) return Math.max(1000, permille) / 1000;
+  return Math.min(999, Math.max(1, permille)) / 1000;
+}
+
+/** A calendar date ("2023-05-10") as it is written in Vietnam: 10/05/2023. */
+export function formatDay(date: string): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}
+
+const clockFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The time of day of an instant in a time zone, on a 24-hour clock: 17:05. */
+export function formatClock(instant: number, timeZone: string, locale: Locale = 'vi-VN'): string {
+  const key = `${timeZone}|${locale}`;
+  let f = clockFormats.get(key);
+  if (!f) clockFormats.set(key, (f = new Intl.DateTimeFormat(locale, { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })));
+  return f.format(instant);
+}

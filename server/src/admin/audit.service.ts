@@ -5,6 +5,7 @@ import { LiveRepository } from '../repositories/live.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { UnitsRepository } from '../repositories/units.repository.js';
 import type { Principal } from '../services/auth.service.js';
+import { csvFile } from '../common/csv.js';
 
 export interface AuditQuery {
   unit?: string;
@@ -42,7 +43,7 @@ export class AuditService {
       e.id, e.at, e.actor.name, e.actor.kind, e.action, `${e.entity}${e.entityId ? ` ${e.entityId}` : ''}`, e.unit ?? '', e.campaign ?? '',
       e.before == null ? '' : JSON.stringify(e.before), e.after == null ? '' : JSON.stringify(e.after), e.reason ?? '',
     ]);
-    return `\ufeff${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`;
+    return csvFile([header, ...rows]);
   }
 
   private async filter(principal: Principal, query: AuditQuery) {
@@ -68,11 +69,4 @@ export class AuditService {
       before,
     };
   }
-}
-
-/** Quoted when it holds a delimiter, a quote or a line break; a leading formula sign is neutralised. */
-function csvField(value: unknown): string {
-  let text = String(value);
-  if (/^[=+\-@]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }

@@ -4,20 +4,13 @@
  * row, perhaps one sheet per district. Totals and district subtotals are checked against the
  * communes' rows, never counted. Every row that cannot be read is reported with its reason.
  */
-import { foldDiacritics, indexUnits, matchUnit, parentCodes, type TargetImportPreview, type UnitInfo } from '@tiendo/shared';
-import { cellCount, cellText, type Cell, type Sheet } from './sheet.js';
+import { foldDiacritics, type TargetImportPreview, type UnitInfo } from '@tiendo/shared';
+import { cellCount, cellText, type Sheet } from './sheet.js';
+import { folded, HEADER_ROWS, rowLabel, unitColumns, UnitRows, type CommuneLine, type TotalLine, type UnitColumns } from './sheet-units.js';
 
-const HEADER_ROWS = 15;
-const CODE_HEADER = /^(ma|code|ma don vi|ma dvhc|ma xa|ma so)\b/;
-const NAME_HEADER = /(ten|don vi|xa|phuong|unit|name)/;
-const PARENT_HEADER = /^(huyen|quan|thi xa|thanh pho|district|don vi cap huyen)/;
 const TARGET_HEADER = /(chi tieu|target|so phai thu|doi tuong)/;
-const TOTAL_ROW = /^(tong|cong|tong cong|toan tinh|total)\b/;
 
-export interface TargetColumns {
-  code: number | null;
-  name: number | null;
-  parent: number | null;
+export interface TargetColumns extends UnitColumns {
   target: number;
 }
 
@@ -28,16 +21,13 @@ export interface ReadTargets {
   unreadable: string | null;
 }
 
-const folded = (cell: Cell) => foldDiacritics(cellText(cell));
-
 /** Finds the header row and the columns, or says why it cannot. */
 function findColumns(sheet: Sheet, column: string | null, metricNames: string[]): { header: number; columns: TargetColumns } | string {
   for (let r = 0; r < Math.min(HEADER_ROWS, sheet.rows.length); r++) {
     const headers = sheet.rows[r].map(folded);
     const targets = headers.flatMap((h, i) => (h && (column ? h === foldDiacritics(column) : TARGET_HEADER.test(h)) ? [i] : []));
-    const code = headers.findIndex((h) => CODE_HEADER.test(h));
-    const name = headers.findIndex((h, i) => i !== code && NAME_HEADER.test(h) && !TARGET_HEADER.test(h) && !PARENT_HEADER.test(h));
-    if (!targets.length || (code < 0 && name < 0)) continue;
+    const units = unitColumns(headers, (h) => TARGET_HEADER.test(h));
+    if (!targets.length || !units) continue;
     let target = targets[0];
     if (targets.length > 1) {
       const named = targets.filter((i) => metricNames.some((m) => headers[i].includes(foldDiacritics(m))));
@@ -46,8 +36,7 @@ function findColumns(sheet: Sheet, column: string | null, metricNames: string[])
       }
       target = named[0];
     }
-    const parent = headers.findIndex((h) => PARENT_HEADER.test(h));
-    return { header: r, columns: { code: code >= 0 ? code : null, name: name >= 0 ? name : null, parent: parent >= 0 ? parent : null, target } };
+    return { header: r, columns: { ...units, target } };
   }
   return column
     ? `sheet "${sheet.name}": no column headed "${column}" beside a unit code or name column in the first ${HEADER_ROWS} rows`
@@ -56,14 +45,11 @@ function findColumns(sheet: Sheet, column: string | null, metricNames: string[])
 
 /** `units`: the campaign's units; targets are read for its communes, subtotals checked. */
 export function readTargetSheets(sheets: Sheet[], units: readonly UnitInfo[], column: string | null, metricNames: string[]): ReadTargets {
-  const communes = units.filter((u) => u.level === 'commune');
-  const upper = units.filter((u) => u.level !== 'commune');
-  const communeIndex = indexUnits(communes);
-  const upperIndex = indexUnits(upper);
+  const rows = new UnitRows(units);
   const out: ReadTargets = { rows: [], problems: [], unreadable: null };
   const headerless: string[] = [];
-  const subtotals: { row: string; unit: UnitInfo | null; value: number }[] = [];
-  const seen = new Map<string, string>();
+  const totals: TotalLine[] = [];
+  const lines: CommuneLine[] = [];
   const multi = sheets.length > 1;
 
   for (const sheet of sheets) {
@@ -74,75 +60,41 @@ export function readTargetSheets(sheets: Sheet[], units: readonly UnitInfo[], co
       continue;
     }
     const { header, columns } = found;
+    const sheetParents = rows.parentsNamed(sheet.name);
     for (let r = header + 1; r < sheet.rows.length; r++) {
       const cells = sheet.rows[r] ?? [];
-      const label = multi ? `${sheet.name}!${r + 1}` : String(r + 1);
-      const code = columns.code === null ? '' : cellText(cells[columns.code] ?? null);
-      const name = columns.name === null ? '' : cellText(cells[columns.name] ?? null);
-      const raw = cells[columns.target] ?? null;
-      if (!code && !name && raw === null) continue;
-      const rowNumber = r + 1;
-      const value = cellCount(raw);
-      if (TOTAL_ROW.test(foldDiacritics(name || code))) {
-        if (typeof value === 'number') subtotals.push({ row: label, unit: null, value });
-        continue;
-      }
-      const parentText = columns.parent === null ? '' : cellText(cells[columns.parent] ?? null);
-      const parents = parentText ? parentCodes(matchUnit(upperIndex, parentText)) : null;
-      let match = matchUnit(communeIndex, code || name, parents);
-      if (match.kind === 'none' && code && name) match = matchUnit(communeIndex, name, parents);
-      if (match.kind !== 'matched') {
-        const higher = matchUnit(upperIndex, code || name);
-        if (higher.kind === 'matched') {
-          if (typeof value === 'number') subtotals.push({ row: label, unit: higher.unit, value });
-          continue;
-        }
-      }
+      const label = rowLabel(sheet, r, multi);
       const where = `row ${label}`;
-      if (match.kind === 'ambiguous') {
-        out.problems.push({
-          row: rowNumber, message: `${where}: "${name || code}" fits ${match.candidates.length} communes; add the district or the code`,
-          candidates: match.candidates.map((u) => ({ code: u.code, name: u.fullName })),
-        });
+      const raw = cells[columns.target] ?? null;
+      const value = cellCount(raw);
+      const match = rows.match(where, cells, columns, sheetParents);
+      if (match.kind === 'blank') {
+        if (raw !== null) out.problems.push({ row: r + 1, message: `${where}: a target without a commune's code or name` });
         continue;
       }
-      if (match.kind === 'none') {
-        out.problems.push({
-          row: rowNumber,
-          message: match.reason === 'other-parent'
-            ? `${where}: no commune "${name || code}" in ${parentText}`
-            : `${where}: no commune of this campaign is ${code ? `coded "${code}"` : `named "${name}"`}`,
-          ...(match.candidates.length ? { candidates: match.candidates.map((u) => ({ code: u.code, name: u.fullName })) } : {}),
-        });
+      if (match.kind === 'total') {
+        if (typeof value === 'number') totals.push({ row: label, sheet: sheet.name, unit: match.unit, key: '', column: '', value });
+        continue;
+      }
+      if (match.kind === 'problem') {
+        out.problems.push({ row: r + 1, message: match.message, ...(match.candidates ? { candidates: match.candidates } : {}) });
         continue;
       }
       if (typeof value === 'string') {
-        out.problems.push({ row: rowNumber, message: `${where}, column "${cellText(sheet.rows[header][columns.target] ?? null)}": ${value}` });
+        out.problems.push({ row: r + 1, message: `${where}, column "${cellText(sheet.rows[header][columns.target] ?? null)}": ${value}` });
         continue;
       }
-      const earlier = seen.get(match.unit.code);
+      const earlier = rows.claim(match.unit, label);
       if (earlier) {
-        out.problems.push({ row: rowNumber, message: `${where}: ${match.unit.fullName} is already on row ${earlier}` });
+        out.problems.push({ row: r + 1, message: `${where}: ${match.unit.fullName} is already on row ${earlier}` });
         continue;
       }
-      seen.set(match.unit.code, label);
-      out.rows.push({ row: label, unit: match.unit, target: value, by: match.by === 'code' ? 'code' : 'name' });
+      out.rows.push({ row: label, unit: match.unit, target: value, by: match.by });
+      lines.push({ sheet: sheet.name, unit: match.unit, key: '', value });
     }
   }
 
   if (headerless.length === sheets.length) out.unreadable = headerless.join('; ');
-
-  // Totals are checked against the communes read, never counted.
-  const byCode = new Map(units.map((u) => [u.code, u]));
-  const within = (code: string, scope: string) => {
-    for (let u = byCode.get(code); u; u = u.parent ? byCode.get(u.parent) : undefined) if (u.code === scope) return true;
-    return false;
-  };
-  for (const s of subtotals) {
-    const sum = out.rows.filter((r) => !s.unit || within(r.unit.code, s.unit.code)).reduce((a, r) => a + r.target, 0);
-    if (sum !== s.value) {
-      out.problems.push({ row: Number(s.row.split('!').at(-1)), message: `row ${s.row}: the ${s.unit ? `subtotal of ${s.unit.fullName}` : 'total'} says ${s.value}, the communes read sum to ${sum}` });
-    }
-  }
+  for (const p of rows.checkTotals(totals, lines)) out.problems.push({ row: Number(p.row.split('!').at(-1)), message: p.message });
   return out;
 }

@@ -128,14 +128,20 @@ export class IngestRepository {
   /**
    * Runs `decide` with the sequence lock held, so the counter values it reads cannot move
    * before its events are applied (cumulative reports turn totals into deltas this way).
+   * `within` runs in the same transaction once the events are decided: what goes with them
+   * (the audit rows of an imported sheet) stands or falls with them.
    */
-  async appendDecided(decide: (reader: CounterReader) => Promise<NewEvent[]>): Promise<{ inserted: number; seq: number | null }> {
+  async appendDecided(
+    decide: (reader: CounterReader) => Promise<NewEvent[]>,
+    within?: (em: EntityManager, events: NewEvent[]) => Promise<void>,
+  ): Promise<{ inserted: number; seq: number | null }> {
     return this.db.em().transactional(async (em) => {
       const seq = await this.nextSeq(em);
       const events = await decide({
         valuesAt: (queries) => this.valuesAt(em, queries),
         recordReports: (reports) => this.recordReports(em, reports),
       });
+      await within?.(em, events);
       const inserted = events.length ? await this.insertEvents(em, events) : [];
       if (inserted.length < events.length) await this.checkRetries(em, events, inserted);
       if (!inserted.length) return { inserted: 0, seq: null };
@@ -277,6 +283,11 @@ export class IngestRepository {
       [seq, JSON.stringify(changes)],
     );
     await em.execute(`select pg_notify('${CHANGE_CHANNEL}', ?)`, [String(seq)]);
+  }
+
+  /** Each counter's value at an instant, read outside any batch: what a preview compares with. */
+  readValuesAt(queries: (CounterKey & { at: string })[]): Promise<number[]> {
+    return this.valuesAt(this.db.em(), queries);
   }
 
   /** Each counter's value at an instant, from its records: a late report is judged against its own moment. */

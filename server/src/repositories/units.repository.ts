@@ -4,6 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { UnitInfo } from '@tiendo/shared';
 import { Database } from '../database/database.js';
 
+export type PendingKind = 'targets' | 'catalog' | 'counts';
+
 /** A read file is confirmed within this time or forgotten. */
 const PENDING_TTL = '1 day';
 
@@ -55,16 +57,29 @@ export class UnitsRepository {
     });
   }
 
-  async savePending(id: string, kind: 'targets' | 'catalog', campaign: string | null, payload: unknown, author: string): Promise<void> {
+  async savePending(id: string, kind: PendingKind, campaign: string | null, payload: unknown, author: string): Promise<void> {
     const em = this.db.em();
     await em.execute(`delete from pending_import where created_at < now() - interval '${PENDING_TTL}'`);
     await em.execute('insert into pending_import (id, kind, campaign_id, payload, created_by) values (?, ?, ?, ?, ?)',
       [id, kind, campaign, JSON.stringify(payload), author]);
   }
 
-  /** The payload of a pending import, removed as it is taken: a file is confirmed once. */
-  async takePending<T>(id: string, kind: 'targets' | 'catalog', campaign: string | null): Promise<T | null> {
+  /** The payload of a pending import, left in place. */
+  async peekPending<T>(id: string, kind: PendingKind, campaign: string | null): Promise<T | null> {
     const [row] = await this.db.em().execute<{ payload: T }[]>(
+      `select payload from pending_import where id = ? and kind = ? and campaign_id is not distinct from ?
+         and created_at >= now() - interval '${PENDING_TTL}'`,
+      [id, kind, campaign],
+    );
+    return row ? row.payload : null;
+  }
+
+  /**
+   * The payload of a pending import, removed as it is taken: a file is confirmed once. `within`:
+   * the transaction of what the confirmation applies, so that a failure leaves it pending.
+   */
+  async takePending<T>(id: string, kind: PendingKind, campaign: string | null, within?: EntityManager): Promise<T | null> {
+    const [row] = await (within ?? this.db.em()).execute<{ payload: T }[]>(
       `delete from pending_import where id = ? and kind = ? and campaign_id is not distinct from ?
          and created_at >= now() - interval '${PENDING_TTL}' returning payload`,
       [id, kind, campaign],

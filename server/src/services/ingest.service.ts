@@ -8,7 +8,8 @@
  * duplicate, with other content a 409.
  */
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { DEFAULT_PLAUSIBILITY, localDate, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEFAULT_PLAUSIBILITY, localDate, type CumulativeReport, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
 import { describeIssues, eventBatchSchema, reportBatchSchema } from '@tiendo/shared/schemas';
 import type { z } from 'zod';
 import { IngestRepository, type NewEvent } from '../repositories/ingest.repository.js';
@@ -77,10 +78,23 @@ export class IngestService {
    */
   async ingestReports(body: unknown, principal: Principal): Promise<ReportBatchResult> {
     const { reports } = parseBody(reportBatchSchema, body);
-    const rows = reports.map((r, i) => ({
-      campaign: r.campaign, sender: principal.scope, id: r.id, path: `reports[${i}]`, metric: r.metric, unit: r.unit,
+    return this.applyReports(reports.map((r, i) => ({ ...r, path: `reports[${i}]` })), principal);
+  }
+
+  /**
+   * Cumulative reports from any source (the API, an office's sheet), checked and applied as one
+   * batch in one transaction. `path` names each in messages; `within` runs in the transaction
+   * with the events decided (see IngestRepository.appendDecided).
+   */
+  async applyReports(
+    reports: (CumulativeReport & { path: string })[],
+    principal: Principal,
+    within?: (em: EntityManager, events: NewEvent[]) => Promise<void>,
+  ): Promise<ReportBatchResult> {
+    const rows = reports.map((r) => ({
+      campaign: r.campaign, sender: principal.scope, id: r.id, path: r.path, metric: r.metric, unit: r.unit,
       total: r.total, asOf: r.asOf, source: r.source ?? principal.name, reason: r.reason ?? null, confirmed: r.confirmed === true,
-      day: this.check({ ...r, at: r.asOf }, `reports[${i}]`, 'asOf', principal),
+      day: this.check({ ...r, at: r.asOf }, r.path, 'asOf', principal),
     }));
     const unique = refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.total === b.total && Date.parse(a.asOf) === Date.parse(b.asOf));
     let unchanged = 0;
@@ -114,7 +128,7 @@ export class IngestService {
         });
       });
       return events;
-    });
+    }, within);
     return { accepted: inserted, unchanged, duplicates, seq };
   }
 

@@ -103,7 +103,9 @@ export interface ProgressRow {
   /** Rank among its siblings (progress, then earlier completion, then code). */
   rank: number;
   unit: string;
+  /** The unit's full name ("Huyện Thạch Hà"), and its name alone ("Thạch Hà"). */
   unitName: string;
+  name: string;
   target: number;
   value: number;
   /** value / target, rounded honestly to 0.1% (never 100% before done); null without a target. */

@@ -41,6 +41,7 @@ export function progressTable(input: TableInput): ProgressTable {
       rank: place,
       unit: unit.code,
       unitName: unit.fullName,
+      name: unit.name,
       target: m.target,
       value: m.value,
       progress: roundedProgress(m.value, m.target),

@@ -81,7 +81,7 @@ export interface CountImportPreview {
   problems: CountImportProblem[];
   /** Not in the way of applying: a day's count that disagrees with the total beside it, a total row off. */
   warnings: CountImportProblem[];
-  /** Communes of the caller's scope the sheet has no row for. */
+  /** Communes of the districts the sheet covers (within the caller's scope) that it has no row for. */
   missing: { unit: string; unitName: string }[];
   summary: { metric: string; changes: number; increase: number; decrease: number; unchanged: number; duplicates: number }[];
   /** Some figure lowers a value or revises an earlier sheet of the day: confirming needs a reason. */
@@ -184,7 +184,7 @@ export interface EveningReport {
   asOf: string;
   /** The level the map and the ranking show: the scope's children. */
   childLevel: string | null;
-  metrics: { key: string; name: string; table: ProgressTable }[];
+  metrics: { key: string; name: string; shortName: string; table: ProgressTable }[];
   milestones: MilestoneCountdown[];
   /** Communes of the scope with no record that day, not done in every metric. */
   silent: { unit: string; unitName: string; parentName: string | null }[];

@@ -148,7 +148,8 @@ describe('the daily sheet of counts', () => {
     });
     // The total that is not a number leaves its day's count to say what the day did.
     expect(preview.cells.find((c) => c.row === 'Thạch Hà!12' && c.metric === 'eid2_activation')).toMatchObject({ kind: 'day', figure: gain(7)[2], total: base(7)[2] + gain(7)[2] });
-    expect(preview.missing.map((m) => m.unit)).toContain(thachHa.at(-1)!.code);
+    // Communes of the districts the sheet covers that it leaves out.
+    expect(preview.missing).toEqual([{ unit: thachHa.at(-1)!.code, unitName: thachHa.at(-1)!.fullName }]);
     expect(preview.summary.find((s) => s.metric === 'cccd_intake')).toMatchObject({ changes: thachHa.length - 1 + canLoc.length, decrease: 0, unchanged: 0, duplicates: 0 });
     // Nothing is applied before the confirmation.
     expect((await values('445')).get(thachHa[0].code)!.cccd_intake.value).toBe(base(0)[0]);

@@ -27,8 +27,8 @@ export async function snapshot(server: ServerProcess, scope = '42'): Promise<Sna
   return (await get<Snapshot>(server.url, `/api/v1/campaigns/ha-tinh/snapshot?scope=${scope}`, server.keys.display)).body;
 }
 
-/** Posts the figures and returns the province's snapshot once they are in. */
-export async function seedProgress(server: ServerProcess): Promise<Snapshot> {
+/** Posts the figures and returns the province's snapshot once they are in. `quietToday`: communes that send nothing today. */
+export async function seedProgress(server: ServerProcess, quietToday: ReadonlySet<string> = new Set()): Promise<Snapshot> {
   const before = await snapshot(server);
   const { timeZone } = before.campaign;
   const districts = before.units.filter((u) => u.level === 'district');
@@ -38,7 +38,7 @@ export async function seedProgress(server: ServerProcess): Promise<Snapshot> {
     const reports = [];
     for (const unit of before.values) {
       const commune = before.units.find((u) => u.code === unit.code);
-      if (commune?.level !== 'commune') continue;
+      if (commune?.level !== 'commune' || (step.days === 0 && quietToday.has(commune.code))) continue;
       const index = districts.findIndex((d) => d.code === commune.parent);
       const district = DISTRICT_PROGRESS[index % DISTRICT_PROGRESS.length];
       // A spread of ±5% within a district, the same on every run.

@@ -102,14 +102,16 @@ export class CountImportService {
     const importId = randomBytes(12).toString('base64url');
     await this.units.savePending(importId, 'counts', campaign, pending, actorOf(principal).name);
     const present = new Set(figures.map((f) => f.unit.code));
-    const scope = tree.within(root, principal.scope) ? root : principal.scope;
+    const covered = new Set(figures.map((f) => f.unit.parent));
     return {
       importId, fileName, date, dateFrom: from, asOf: pending.asOf,
       columns: read.columns,
       cells: judged.cells,
       problems,
       warnings: [...read.warnings, ...judged.warnings],
-      missing: tree.scopeUnits(scope).filter((u) => u.level === 'commune' && !present.has(u.code)).map((u) => ({ unit: u.code, unitName: u.fullName })),
+      missing: tree.scopeUnits(root)
+        .filter((u) => u.level === 'commune' && covered.has(u.parent) && !present.has(u.code) && tree.within(u.code, principal.scope))
+        .map((u) => ({ unit: u.code, unitName: u.fullName })),
       summary: tree.info.metrics.map((m) => {
         const cells = judged.cells.filter((c) => c.metric === m.key);
         const changes = cells.filter((c) => c.status === 'change');

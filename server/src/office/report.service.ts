@@ -79,7 +79,7 @@ export class ReportService {
     });
     const silent = communes.filter((c) => !reported.has(c));
     const children = tree.scopeUnits(s.scope.code).filter((u) => u.parent === s.scope.code);
-    const tables = info.metrics.map((m) => ({ key: m.key, name: m.name, table: this.table(s, m.key) }));
+    const tables = info.metrics.map((m) => ({ key: m.key, name: m.name, shortName: m.shortName ?? m.name, table: this.table(s, m.key) }));
     return {
       campaign: { id: info.id, name: info.name, timeZone: info.timeZone },
       scope: { code: s.scope.code, name: s.scope.fullName, level: s.scope.level },

@@ -8,6 +8,8 @@ import { KeysController } from './controllers/keys.controller.js';
 import { MapsController } from './controllers/maps.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
+import { observability } from './observability/observability.js';
+import type { ObservabilityOptions } from './observability/options.js';
 import { HistoryRepository } from './repositories/history.repository.js';
 import { IngestRepository } from './repositories/ingest.repository.js';
 import { KeyRepository } from './repositories/key.repository.js';
@@ -26,14 +28,17 @@ export interface AppDependencies {
   db: Database;
   clock: Clock;
   publicDisplay: boolean;
+  observability: ObservabilityOptions;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
+    const ops = observability(deps.observability);
     return {
       module: AppModule,
-      controllers: [HealthController, IngestController, CampaignsController, KeysController, MapsController],
+      imports: ops.imports,
+      controllers: [HealthController, IngestController, CampaignsController, KeysController, MapsController, ...ops.controllers],
       providers: [
         { provide: Database, useValue: deps.db },
         { provide: Clock, useValue: deps.clock },
@@ -42,6 +47,7 @@ export class AppModule {
         IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
         LiveGateway,
+        ...ops.providers,
       ],
     };
   }

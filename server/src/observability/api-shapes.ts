@@ -1,0 +1,189 @@
+/**
+ * The shapes of the API's answers, as zod schemas for the OpenAPI document. Each is checked at
+ * compile time to be exactly the TypeScript type the server returns (from `@tiendo/shared`):
+ * a change to an answer that is not made here too fails the build, so the document cannot
+ * drift from the code.
+ */
+import type {
+  CampaignInfo, DerivedFigures, EventBatchResult, HistoryResponse, KeyCreated, KeyRevoked, MapImportPreview,
+  MapVersionInfo, ReportBatchResult, SeriesResponse, Snapshot,
+} from '@tiendo/shared';
+import { z } from 'zod';
+import type { SnapshotWithFigures } from '../controllers/campaigns.controller.js';
+
+/** Compiles only when the schema's type and `T` are the same type. */
+type Same<A, B> = (<X>() => X extends A ? 1 : 2) extends (<X>() => X extends B ? 1 : 2) ? true : false;
+function exactly<T>() {
+  return <S extends z.ZodType>(schema: S & (Same<z.output<S>, T> extends true ? unknown : { mismatch: z.output<S> })): S => schema;
+}
+
+const count = z.int().min(0);
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('local date, YYYY-MM-DD');
+const epochMs = z.number().describe('milliseconds since 1970-01-01T00:00:00Z');
+const seq = z.int().min(0).describe('sequence number of the change log');
+
+export const errorBody = z.object({
+  statusCode: z.int().meta({ example: 400 }),
+  error: z.string().meta({ example: 'BadRequest' }),
+  message: z.string().describe('what was wrong, naming the field').meta({ example: 'events[3].delta: must not be 0' }),
+});
+
+export const eventBatchResult = exactly<EventBatchResult>()(z.object({
+  accepted: count.describe('events counted now'),
+  duplicates: count.describe('events received before (same id): not counted again'),
+  seq: seq.nullable().describe('sequence number of the change, or null when nothing was new'),
+}));
+
+export const reportBatchResult = exactly<ReportBatchResult>()(z.object({
+  accepted: count.describe('reports that changed a value'),
+  unchanged: count.describe('reports whose total equalled the current value'),
+  duplicates: count.describe('reports received before (same id)'),
+  seq: seq.nullable(),
+}));
+
+const unitLevel = z.enum(['country', 'province', 'district', 'commune']);
+
+const campaignInfo = exactly<CampaignInfo>()(z.object({
+  id: z.string(),
+  name: z.string(),
+  timeZone: z.string().meta({ example: 'Asia/Ho_Chi_Minh' }),
+  startDate: date,
+  rootUnit: z.string().describe('GSO code of the campaign\'s root unit'),
+  metrics: z.array(z.object({ key: z.string().meta({ example: 'cccd_intake' }), name: z.string() })),
+  milestones: z.array(z.object({ name: z.string(), date })),
+}));
+export const campaignList = z.array(campaignInfo);
+
+const unitInfo = z.object({
+  code: z.string(),
+  name: z.string(),
+  fullName: z.string().meta({ example: 'Huyện Thạch Hà' }),
+  type: z.string(),
+  level: unitLevel,
+  parent: z.string().nullable(),
+});
+
+const metricValue = z.object({
+  value: z.int(),
+  target: z.int(),
+  today: z.int().describe('gained since local midnight'),
+  last7: z.int().describe('gained over the last 7 full local days'),
+  completedAt: epochMs.nullable().describe('when the value first reached the target'),
+});
+
+const unitValues = z.object({ code: z.string(), metrics: z.record(z.string(), metricValue) });
+
+const snapshot = exactly<Snapshot>()(z.object({
+  epoch: z.string().describe('identity of the change log the sequence numbers belong to'),
+  campaign: campaignInfo,
+  scope: z.string(),
+  seq,
+  serverTime: epochMs,
+  units: z.array(unitInfo),
+  values: z.array(unitValues),
+}));
+
+const derivedFigures = exactly<DerivedFigures>()(z.object({
+  progress: z.number().nullable().describe('value / target; null without a target'),
+  remaining: z.number(),
+  pace: z.number().describe('mean daily gain over the last 7 full days'),
+  finishDate: date.nullable().describe('actual or projected'),
+  milestones: z.array(z.object({
+    name: z.string(),
+    date,
+    daysLeft: z.number(),
+    requiredRate: z.number().nullable().describe('per day from now on; null once the milestone has passed unmet'),
+    daysAhead: z.number().nullable().describe('positive: ahead of the milestone; negative: behind'),
+  })),
+}));
+
+export const snapshotWithFigures = exactly<SnapshotWithFigures>()(snapshot.extend({
+  derived: z.record(z.string(), z.record(z.string(), derivedFigures)).describe('by unit code, then metric'),
+}));
+
+export const seriesResponse = exactly<SeriesResponse>()(z.object({
+  campaign: z.string(),
+  unit: z.string(),
+  metrics: z.record(z.string(), z.array(z.object({ date, value: z.int() }))).describe('per metric, one point per local date'),
+}));
+
+export const historyResponse = exactly<HistoryResponse>()(z.object({
+  campaign: z.string(),
+  scope: z.string(),
+  date,
+  values: z.array(unitValues),
+}));
+
+const keyRole = z.enum(['ingest', 'display', 'admin']);
+
+export const keyCreated = exactly<KeyCreated>()(z.object({
+  id: z.int(),
+  name: z.string(),
+  role: keyRole,
+  scope: z.string(),
+  key: z.string().describe('the secret: shown in this answer only'),
+}));
+
+export const keyRevoked = exactly<KeyRevoked>()(z.object({ id: z.int(), revokedAt: z.string().describe('ISO 8601') }));
+
+const mapLevel = z.enum(['district', 'commune']);
+const mapUnitRef = z.object({ code: z.string(), name: z.string(), parent: z.string().nullable() });
+
+export const mapImportPreview = exactly<MapImportPreview>()(z.object({
+  importId: z.int().nullable().describe('null when no feature names a unit: nothing was kept'),
+  fileName: z.string(),
+  layer: z.string(),
+  layers: z.array(z.object({ name: z.string(), features: count })),
+  proposedLevel: mapLevel,
+  proposedProperty: z.string().nullable(),
+  proposedParentProperty: z.string().nullable(),
+  properties: z.array(z.object({ name: z.string(), samples: z.array(z.string()), matched: count })),
+  report: z.object({
+    level: mapLevel,
+    property: z.string().nullable(),
+    parentProperty: z.string().nullable(),
+    features: count,
+    units: count,
+    matched: z.array(z.object({ feature: count, value: z.string(), unit: mapUnitRef, by: z.enum(['code', 'name', 'folded']) })),
+    ambiguous: z.array(z.object({ feature: count, value: z.string(), parentValue: z.string().nullable(), candidates: z.array(mapUnitRef) })),
+    unmatched: z.array(z.object({
+      feature: count, value: z.string(), parentValue: z.string().nullable(),
+      reason: z.enum(['no-value', 'unknown-name', 'other-parent']), candidates: z.array(mapUnitRef),
+    })),
+    missing: z.array(mapUnitRef.extend({ reason: z.enum(['no-feature', 'ambiguous']) })),
+    merged: z.array(z.object({ unit: z.string(), features: z.array(count) })),
+  }),
+  size: z.object({ fileBytes: count, storedBytes: count, points: count, storedPoints: count }),
+  elapsedMs: z.number(),
+}));
+
+export const mapVersionInfo = exactly<MapVersionInfo>()(z.object({
+  version: z.int(),
+  level: mapLevel,
+  fileName: z.string(),
+  property: z.string().nullable(),
+  matched: count,
+  missing: count,
+  storedBytes: count,
+  confirmedAt: z.string().nullable(),
+  active: z.boolean(),
+}));
+export const mapVersionList = z.array(mapVersionInfo);
+
+export const topology = z.object({ type: z.literal('Topology'), objects: z.record(z.string(), z.unknown()), arcs: z.array(z.unknown()) })
+  .loose()
+  .describe('TopoJSON in WGS84 longitude/latitude');
+
+export const healthStatus = z.object({ status: z.literal('ok'), database: z.enum(['embedded', 'postgresql']), seq });
+export type HealthStatus = z.output<typeof healthStatus>;
+
+export const healthLive = z.object({ status: z.literal('ok'), uptimeSeconds: z.number() });
+export type HealthLive = z.output<typeof healthLive>;
+
+export const healthReady = z.object({
+  status: z.literal('ready'),
+  database: z.enum(['embedded', 'postgresql']),
+  seq,
+  changeLogReadSecondsAgo: z.number(),
+});
+export type HealthReady = z.output<typeof healthReady>;

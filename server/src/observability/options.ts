@@ -1,0 +1,10 @@
+import type { Logging } from './logging.js';
+
+export interface ObservabilityOptions {
+  logging: Logging;
+  /** Bearer token for /metrics; null: only from this machine. */
+  metricsToken: string | null;
+  readyChangeLogSeconds: number;
+}
+
+export const OBSERVABILITY_OPTIONS = Symbol('OBSERVABILITY_OPTIONS');

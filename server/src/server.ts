@@ -20,7 +20,7 @@ import { Lifecycle } from './observability/lifecycle.js';
 import { AppLogger, createLogging } from './observability/logging.js';
 import { MetricsService } from './observability/metrics.service.js';
 import { buildDocument, serveDocs } from './observability/openapi.js';
-import { RequestObserver } from './observability/request-observer.js';
+import { recordAnswers, RequestObserver } from './observability/request-observer.js';
 import { ObservedIoAdapter } from './observability/socket-observer.js';
 import { Clock } from './services/clock.js';
 import { LiveService } from './services/live.service.js';
@@ -51,7 +51,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     app.useLogger(app.get(AppLogger));
     const lifecycle = app.get(Lifecycle);
     // Ahead of the body parser, so that a malformed or oversized body is counted and logged too.
-    app.use(lifecycle.track, app.get(RequestObserver).middleware, logging.requests);
+    app.use(lifecycle.track, recordAnswers, app.get(RequestObserver).middleware, logging.requests);
     app.useBodyParser('json', { limit: '1mb' });
     const sockets = new ObservedIoAdapter(app, app.get(MetricsService));
     app.useWebSocketAdapter(sockets);

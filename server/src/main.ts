@@ -141,8 +141,10 @@ async function demo(): Promise<void> {
   const running = simulator?.run().catch((error) => logger.error(`Simulator stopped: ${(error as Error).message}`));
   onSignal(async () => {
     simulator?.stop();
+    // Readiness fails at once; the simulator's last post is a request in flight like any other.
+    const closed = server.close();
     await running;
-    await server.close();
+    await closed;
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException,
+  ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, Optional, UnprocessableEntityException,
   type OnApplicationBootstrap, type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
@@ -16,7 +16,9 @@ import {
 } from '@tiendo/shared';
 import { describeIssues } from '@tiendo/shared/schemas';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../common/errors.filter.js';
 import { BoundaryMap } from '../entities/index.js';
+import { DatabaseOutage } from '../observability/database-outage.js';
 import { MapsRepository } from '../repositories/maps.repository.js';
 import type { Principal } from './auth.service.js';
 import type { Upload } from '../common/upload.js';
@@ -57,11 +59,18 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
   private active: Map<MapLevel, number> | null = null;
   private poll: NodeJS.Timeout | null = null;
 
-  constructor(private readonly repository: MapsRepository) {}
+  constructor(
+    private readonly repository: MapsRepository,
+    /** An unreachable database is one outage, logged at its start and end, not at every poll. */
+    @Optional() private readonly outage?: DatabaseOutage,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.check();
-    this.poll = setInterval(() => void this.check().catch((e) => this.logger.warn(`Could not read the active maps: ${(e as Error).message}`)), POLL_MS);
+    this.poll = setInterval(() => void this.check().catch((e) => {
+      if (this.outage && isDatabaseUnavailable(e)) this.outage.unreachable(e, false);
+      else this.logger.warn(`Could not read the active maps: ${(e as Error).message}`);
+    }), POLL_MS);
   }
 
   onApplicationShutdown(): void {

@@ -4,11 +4,7 @@
  * and readiness, one log line at each end of a database outage, HTTPS, and a SIGTERM that
  * loses no count while another instance takes over.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +14,7 @@ import { Balancer } from '../helpers/balancer.js';
 import { LiveClient, waitFor } from '../helpers/live-client.js';
 import { freshPostgres, removeDir, startServer, type ServerProcess } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
+import { testCertificate, type TestCertificate } from '../helpers/tls.js';
 
 /** Prometheus' text format, read into series: name, labels, value. */
 type Series = { name: string; labels: Record<string, string>; value: number }[];
@@ -217,18 +214,19 @@ describe('one instance: metrics, OpenAPI, logs, health, and a SIGTERM', () => {
 describe('HTTPS from TLS_CERT and TLS_KEY', () => {
   let server: ServerProcess;
   let ca: string;
+  let certificate: TestCertificate;
   const metricsToken = 'scrape-token-0123456789';
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tiendo-tls-'));
-    const files = selfSignedCertificate(dir);
-    ca = readFileSync(files.ca, 'utf8');
-    server = await startServer({ env: { TLS_CERT: files.cert, TLS_KEY: files.key, METRICS_TOKEN: metricsToken, LOG_FORMAT: 'json' } });
+    certificate = testCertificate();
+    ca = certificate.ca;
+    server = await startServer({ env: { TLS_CERT: certificate.certFile, TLS_KEY: certificate.keyFile, METRICS_TOKEN: metricsToken, LOG_FORMAT: 'json' } });
   });
 
   afterAll(async () => {
     await server?.stop();
     if (server) removeDir(server.dataDir);
+    if (certificate) removeDir(certificate.dir);
   });
 
   it('answers over https with the CA trusted, refuses an untrusted client check, and speaks no plain http', async () => {
@@ -437,20 +435,6 @@ describe.skipIf(!scaleDatabase)('SIGTERM on one of two instances behind a balanc
     console.log(`drain: ${batches} batches (${atExit} before A exited), ${resent} sent again, ${duplicates} events answered as duplicates; A: ${drained!.msg}`);
   });
 });
-
-/** A CA and a certificate it signs for localhost and 127.0.0.1, made with openssl. */
-function selfSignedCertificate(dir: string): { ca: string; cert: string; key: string } {
-  const path = (name: string) => join(dir, name);
-  const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', path('ca.key'), '-out', path('ca.pem'), '-days', '2', '-subj', '/CN=tiendo test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-  openssl('req', ...ec, '-keyout', path('server.key'), '-out', path('server.csr'), '-subj', '/CN=localhost');
-  writeFileSync(path('server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  openssl('x509', '-req', '-in', path('server.csr'), '-CA', path('ca.pem'), '-CAkey', path('ca.key'), '-CAcreateserial',
-    '-out', path('server.pem'), '-days', '2', '-extfile', path('server.ext'));
-  return { ca: path('ca.pem'), cert: path('server.pem'), key: path('server.key') };
-}
 
 function httpsRequest(url: string, options: { ca?: string; method?: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -23,23 +23,23 @@ const epochMs = z.number().describe('milliseconds since 1970-01-01T00:00:00Z');
 const seq = z.int().min(0).describe('sequence number of the change log');
 
 export const errorBody = z.object({
-  statusCode: z.int().meta({ example: 400 }),
-  error: z.string().meta({ example: 'BadRequest' }),
-  message: z.string().describe('what was wrong, naming the field').meta({ example: 'events[3].delta: must not be 0' }),
+  statusCode: z.int(),
+  error: z.string(),
+  message: z.string().describe('what was wrong, naming the field'),
 });
 
 export const eventBatchResult = exactly<EventBatchResult>()(z.object({
   accepted: count.describe('events counted now'),
   duplicates: count.describe('events received before (same id): not counted again'),
   seq: seq.nullable().describe('sequence number of the change, or null when nothing was new'),
-}));
+}).meta({ example: { accepted: 12, duplicates: 1, seq: 4711 } }));
 
 export const reportBatchResult = exactly<ReportBatchResult>()(z.object({
   accepted: count.describe('reports that changed a value'),
   unchanged: count.describe('reports whose total equalled the current value'),
   duplicates: count.describe('reports received before (same id)'),
   seq: seq.nullable(),
-}));
+}).meta({ example: { accepted: 1, unchanged: 0, duplicates: 0, seq: 4712 } }));
 
 const unitLevel = z.enum(['country', 'province', 'district', 'commune']);
 

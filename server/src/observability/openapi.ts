@@ -36,9 +36,22 @@ interface RouteDoc {
   body?: { schema: z.ZodType; name: string; example?: unknown } | 'binary';
   /** The success answer: its status, a named schema (JSON), or a content type with a schema. */
   ok: { status: number; description: string; schema?: z.ZodType; name?: string; contentType?: string };
-  /** Refusals and failures this route answers, with what they mean here. */
-  errors: Record<number, string>;
+  /** Refusals and failures this route answers: what they mean here, and a message as sent (else a common one). */
+  errors: Record<number, string | [description: string, message: string]>;
 }
+
+/** How each status is named in an answer, and a message it typically carries. */
+const STATUS: Record<number, [error: string, message: string]> = {
+  400: ['BadRequest', 'body: malformed JSON (Unexpected end of JSON input)'],
+  401: ['Unauthorized', 'Authorization: unknown or revoked api key'],
+  403: ['Forbidden', 'scope: this key may only display unit 436 and below, not 42'],
+  404: ['NotFound', 'campaign: unknown campaign "ha-tnh"'],
+  409: ['Conflict', 'importId: import 12 was confirmed before'],
+  413: ['PayloadTooLarge', 'body: larger than the limit of 1 MB'],
+  415: ['UnsupportedMediaType', 'body: send the file itself as the body (Content-Type: application/octet-stream), not a form'],
+  422: ['UnprocessableEntity', 'scope: "4x" is not a unit of campaign "ha-tinh"'],
+  503: ['ServiceUnavailable', 'the database is unreachable; nothing was applied, retry later'],
+};
 
 const REFUSALS = {
   401: 'no key, or an unknown or revoked one',
@@ -81,11 +94,15 @@ export const ROUTES: Record<string, RouteDoc> = {
     body: { schema: eventBatchSchema, name: 'EventBatch', example },
     ok: { status: 200, description: 'counted', schema: shapes.eventBatchResult, name: 'EventBatchResult' },
     errors: {
-      400: 'malformed JSON, or a field of the wrong shape (the message names it: events[3].delta: must not be 0)',
+      400: ['malformed JSON, or a field of the wrong shape (the message names it)', 'events[3].delta: must not be 0'],
       ...REFUSALS,
+      403: ['the key\'s role does not allow this, or a unit is outside its scope', 'events[0].unit: this key may only report for unit 436 and below, not for 18586 (Xã Thạch Kênh)'],
       413: 'a body over 1 MB',
       415: 'an unsupported body encoding or charset',
-      422: 'an unknown campaign, metric or unit, a time in the future or before the campaign, or a correction below zero',
+      422: [
+        'an unknown campaign, metric or unit, a time in the future or before the campaign, or a correction below zero',
+        'events[2].occurredAt: 2023-03-01T08:00:00+07:00 is before the campaign started (2023-03-15)',
+      ],
     },
   },
   'POST /api/v1/reports': {
@@ -94,11 +111,14 @@ export const ROUTES: Record<string, RouteDoc> = {
     body: { schema: reportBatchSchema, name: 'ReportBatch' },
     ok: { status: 200, description: 'recorded', schema: shapes.reportBatchResult, name: 'ReportBatchResult' },
     errors: {
-      400: 'malformed JSON, or a field of the wrong shape',
+      400: ['malformed JSON, or a field of the wrong shape', 'reports[0].total: must not be negative'],
       ...REFUSALS,
       413: 'a body over 1 MB',
       415: 'an unsupported body encoding or charset',
-      422: 'an unknown campaign, metric or unit, a time out of range, or a lower total without a reason',
+      422: [
+        'an unknown campaign, metric or unit, a time out of range, or a lower total without a reason',
+        'reports[0].total: 4000 is below the current value 4512 of cccd_intake for unit 18586; a lower total is a correction and needs a reason',
+      ],
     },
   },
   'GET /api/v1/campaigns': {
@@ -130,7 +150,7 @@ export const ROUTES: Record<string, RouteDoc> = {
     description: 'An admin key, whose scope holds the new key\'s scope. Only a hash of the key is kept.',
     body: { schema: keyRequestSchema, name: 'KeyRequest', example: { name: 'Xã Thạch Kênh', role: 'ingest', scope: '18586' } },
     ok: { status: 201, description: 'the new key', schema: shapes.keyCreated, name: 'KeyCreated' },
-    errors: { 400: 'a field of the wrong shape', ...REFUSALS, 422: 'a scope that is not a unit' },
+    errors: { 400: ['a field of the wrong shape', 'role: must be one of ingest, display, admin'], ...REFUSALS, 422: ['a scope that is not a unit', 'scope: "99999" is not a known unit'] },
   },
   'DELETE /api/v1/keys/{id}': {
     tag: 'admin', summary: 'Revoke a key', auth: 'key',
@@ -250,8 +270,10 @@ export function describeRoutes(document: OpenAPIObject): OpenAPIObject {
         ? { 'application/json': { schema: ref(ok.name!, ok.schema, 'output') } }
         : { [ok.contentType!]: { schema: { type: 'string' } } };
       operation.responses = { [ok.status]: { description: ok.description, content } };
-      for (const [status, description] of Object.entries(route.errors)) {
-        operation.responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      for (const [status, entry] of Object.entries(route.errors)) {
+        const [description, message] = typeof entry === 'string' ? [entry, STATUS[Number(status)][1]] : entry;
+        const example = { statusCode: Number(status), error: STATUS[Number(status)][0], message };
+        operation.responses[status] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' }, example } } };
       }
     }
   }
@@ -260,7 +282,14 @@ export function describeRoutes(document: OpenAPIObject): OpenAPIObject {
 }
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): object {
-  const { $schema: _, ...rest } = z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, {
+    target: 'openapi-3.0', io, unrepresentable: 'any',
+    // zod bounds every integer by the safe range; said on every count, it only adds noise.
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.maximum === Number.MAX_SAFE_INTEGER) delete jsonSchema.maximum;
+      if (jsonSchema.minimum === Number.MIN_SAFE_INTEGER) delete jsonSchema.minimum;
+    },
+  }) as Record<string, unknown>;
   return rest;
 }
 
@@ -270,6 +299,7 @@ export function serveDocs(app: INestApplication, document: OpenAPIObject): void 
     jsonDocumentUrl: DOCUMENT_PATH,
     raw: ['json'],
     customSiteTitle: 'tiendo API',
+    customCss: '.swagger-ui .topbar { display: none }',
     // No call to the public validator: the page works on a closed network.
     validatorUrl: 'none',
     swaggerOptions: { validatorUrl: null, docExpansion: 'list', defaultModelsExpandDepth: 0, tryItOutEnabled: false, persistAuthorization: true },

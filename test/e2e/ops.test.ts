@@ -4,7 +4,9 @@
  * and readiness, one log line at each end of a database outage, HTTPS, and a SIGTERM that
  * loses no count while another instance takes over.
  */
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +14,7 @@ import type { IngestEvent, Snapshot, SubscribeReply } from '@tiendo/shared';
 import { event, get, post, postEvents } from '../helpers/api.js';
 import { Balancer } from '../helpers/balancer.js';
 import { LiveClient, waitFor } from '../helpers/live-client.js';
-import { freshPostgres, removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+import { freshPostgres, removeDir, ROOT, startServer, type ServerProcess } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { testCertificate, type TestCertificate } from '../helpers/tls.js';
 
@@ -105,6 +107,11 @@ describe('one instance: metrics, OpenAPI, logs, health, and a SIGTERM', () => {
     expect(metric(after, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect(metric(after, 'tiendo_database_up')).toBe(1);
     expect(metric(after, 'tiendo_ready')).toBe(1);
+    // Every series the shipped Grafana dashboard charts is served.
+    const dashboard = readFileSync(join(ROOT, 'server/ops/grafana-dashboard.json'), 'utf8');
+    const charted = new Set([...dashboard.matchAll(/\b((?:tiendo|nodejs|process)_\w+)/g)].map(([, name]) => name));
+    expect(charted.size).toBeGreaterThan(20);
+    for (const name of charted) expect(after.some((s) => s.name === name), name).toBe(true);
     // No unit code, id or key in any label: the scrape says how busy, not what.
     for (const series of after) for (const value of Object.values(series.labels)) expect(value).not.toMatch(/18586|e2e-|td_/);
     client.close();

@@ -1,6 +1,7 @@
 /**
  * Boots one server instance: database, migrations, catalog, live state, HTTP(S) + Socket.IO,
- * and the built web app on the same port; and stops it without losing a batch (see `drain`).
+ * and the built web app on the same port, behind the security headers and the origin rule; and
+ * stops it without losing a batch (see `drain`).
  */
 import 'reflect-metadata';
 import { existsSync, readFileSync } from 'node:fs';
@@ -9,11 +10,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { Logger } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import type { ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
+import { originAllowed, requestOriginAllowed } from './common/origins.js';
 import type { Config } from './config/env.js';
 import { Database } from './database/database.js';
 import { Lifecycle } from './observability/lifecycle.js';
@@ -43,18 +47,18 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     const clock = options.clock ?? Clock.wall();
     const logging = await createLogging(config);
     const observability = { logging, metricsToken: config.metricsToken, readyChangeLogSeconds: config.readyChangeLogSeconds };
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, publicDisplay: config.publicDisplay, observability }), {
+    const access = { publicDisplay: config.publicDisplay, authFailureLimit: config.authFailureLimit };
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, access, observability }), {
       bodyParser: false,
       bufferLogs: true,
       httpsOptions: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined,
     });
     app.useLogger(app.get(AppLogger));
     const lifecycle = app.get(Lifecycle);
-    // Ahead of the body parser, so that a malformed or oversized body is counted and logged too.
+    // First, and ahead of the body parser: every answer is counted and logged, refusals included.
     app.use(lifecycle.track, recordAnswers, app.get(RequestObserver).middleware, logging.requests);
+    const sockets = secure(app, config.allowedOrigins, app.get(MetricsService));
     app.useBodyParser('json', { limit: '1mb' });
-    const sockets = new ObservedIoAdapter(app, app.get(MetricsService));
-    app.useWebSocketAdapter(sockets);
     serveDocs(app, buildDocument(app, version));
     await app.get(SeedService).importCatalog(config.rootUnit);
     await options.beforeListen?.(app);
@@ -74,6 +78,59 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Headers on every answer (helmet's defaults). The API's policy allows nothing to load; pages
+ * replace it with their own, which SvelteKit writes with a nonce for its start-up script
+ * (web/svelte.config.js). Answers to a key are the key holder's: no cache keeps them. Browsers
+ * of other origins may use the API only when ALLOWED_ORIGINS names them.
+ */
+function secure(app: NestExpressApplication, allowedOrigins: string[] | null, metrics: MetricsService): ObservedIoAdapter {
+  app.disable('x-powered-by');
+  app.use(helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    // A deployment's other hosts (the province's own sites) are not this server's to pin to HTTPS.
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+  }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.headers.authorization !== undefined) res.setHeader('Cache-Control', 'private, no-store');
+    next();
+  });
+  app.enableCors((req: Request, done: (error: Error | null, options: object) => void) => {
+    const origin = req.headers.origin;
+    const allowed = origin !== undefined && originAllowed(origin, req.headers.host, allowedOrigins);
+    done(null, {
+      origin: allowed ? origin : false,
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      exposedHeaders: ['ETag', 'Retry-After', 'X-Map-Source', 'X-Map-Version'],
+      maxAge: 600,
+    });
+  });
+  const sockets = new OriginCheckingIoAdapter(app, metrics, allowedOrigins);
+  app.useWebSocketAdapter(sockets);
+  return sockets;
+}
+
+/** The socket takes the same origins as the API: a browser page of another site is refused at the handshake. */
+class OriginCheckingIoAdapter extends ObservedIoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    metrics: MetricsService,
+    private readonly allowedOrigins: string[] | null,
+  ) {
+    super(app, metrics);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions) {
+    return super.createIOServer(port, {
+      ...options,
+      allowRequest: (request, done) => {
+        const allowed = requestOriginAllowed(request, this.allowedOrigins);
+        done(allowed ? null : 'origin not allowed', allowed);
+      },
+    } as ServerOptions);
   }
 }
 

@@ -36,6 +36,13 @@ export interface Config {
   shutdownDelayMs: number;
   /** On SIGTERM, how long requests in flight may take to finish before their connections are cut. */
   shutdownTimeoutMs: number;
+  /**
+   * Browser origins allowed to use the API and the socket (`https://host[:port]`); null allows
+   * the page's own origin only (the Origin naming the Host the request was sent to).
+   */
+  allowedOrigins: string[] | null;
+  /** Failed key attempts an address may make per minute before it is answered 429. */
+  authFailureLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -92,6 +99,11 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
   const rootUnit = text('ROOT_UNIT', defaults.rootUnit ?? '42');
   if (!/^(VN|\d{2,5})$/.test(rootUnit)) problems.push(`ROOT_UNIT: expected "VN" or a GSO code such as 42, got "${rootUnit}"`);
 
+  const origins = env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean) ?? [];
+  for (const origin of origins) {
+    if (!isOrigin(origin)) problems.push(`ALLOWED_ORIGINS: expected origins such as https://tiendo.example.vn, separated by commas, got "${origin}"`);
+  }
+
   const config: Config = {
     port: integer('PORT', defaults.port ?? 3000, 0, 65535),
     host: text('HOST', defaults.host ?? '0.0.0.0'),
@@ -110,6 +122,8 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     readyChangeLogSeconds: integer('READY_CHANGE_LOG_SECONDS', defaults.readyChangeLogSeconds ?? 10, 3, 86_400),
     shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', defaults.shutdownDelayMs ?? 0, 0, 600_000),
     shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', defaults.shutdownTimeoutMs ?? 10_000, 0, 600_000),
+    allowedOrigins: origins.length ? origins : null,
+    authFailureLimit: integer('AUTH_FAILURE_LIMIT', defaults.authFailureLimit ?? 20, 1, 100_000),
   };
   if (config.metricsToken && config.metricsToken.length < 16) problems.push('METRICS_TOKEN: expected at least 16 characters');
   const certFile = readable('TLS_CERT');
@@ -118,4 +132,13 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
   else if (certFile || keyFile) problems.push('TLS_CERT and TLS_KEY: set both (PEM files) or neither');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
 }

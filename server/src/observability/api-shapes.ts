@@ -5,7 +5,7 @@
  * drift from the code.
  */
 import type {
-  CampaignInfo, DerivedFigures, EventBatchResult, HistoryResponse, KeyCreated, KeyRevoked, MapImportPreview,
+  CampaignInfo, DerivedFigures, EventBatchResult, HistoryResponse, KeyCreated, KeyInfo, KeyRevoked, MapImportPreview,
   MapVersionInfo, ReportBatchResult, SeriesResponse, Snapshot,
 } from '@tiendo/shared';
 import { z } from 'zod';
@@ -49,8 +49,19 @@ const campaignInfo = exactly<CampaignInfo>()(z.object({
   timeZone: z.string().meta({ example: 'Asia/Ho_Chi_Minh' }),
   startDate: date,
   rootUnit: z.string().describe('GSO code of the campaign\'s root unit'),
-  metrics: z.array(z.object({ key: z.string().meta({ example: 'cccd_intake' }), name: z.string() })),
-  milestones: z.array(z.object({ name: z.string(), date })),
+  status: z.enum(['active', 'closed', 'archived']).describe('closed: no more records; archived: kept, not shown'),
+  metrics: z.array(z.object({
+    key: z.string().meta({ example: 'cccd_intake' }),
+    name: z.string(),
+    shortName: z.string().optional(),
+    startDate: date.optional().describe('when its work began, if after the campaign\'s start'),
+    activationOf: z.string().optional().describe('the intake metric this one activates'),
+    plausibility: z.object({ shareOfTarget: z.number(), timesBestDay: z.number(), minDays: z.number(), floor: z.number() }).optional()
+      .describe('a record beyond this is refused unless confirmed'),
+  })),
+  milestones: z.array(z.object({ name: z.string(), date, metrics: z.array(z.string()), document: z.string().optional() })),
+  commitments: z.array(z.object({ metric: z.string(), unit: z.string(), date, document: z.string().optional() }))
+    .describe('units\' own dates for a metric'),
 }));
 export const campaignList = z.array(campaignInfo);
 
@@ -123,6 +134,15 @@ export const keyCreated = exactly<KeyCreated>()(z.object({
   scope: z.string(),
   key: z.string().describe('the secret: shown in this answer only'),
 }));
+
+export const keyList = exactly<KeyInfo[]>()(z.array(z.object({
+  id: z.int(),
+  name: z.string(),
+  role: keyRole,
+  scope: z.string(),
+  createdAt: z.string().describe('ISO 8601'),
+  revokedAt: z.string().nullable(),
+})));
 
 export const keyRevoked = exactly<KeyRevoked>()(z.object({ id: z.int(), revokedAt: z.string().describe('ISO 8601') }));
 

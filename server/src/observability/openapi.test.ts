@@ -18,7 +18,7 @@ describe('the OpenAPI document', () => {
     db = await Database.open({ databaseUrl: null, dataDir: null });
     const logging = await createLogging({ logLevel: 'error', logFormat: 'json' }, new Writable({ write: (_c, _e, done) => done() }));
     const observability = { logging, metricsToken: null, readyChangeLogSeconds: 10 };
-    app = await NestFactory.create(AppModule.forRoot({ db, clock: Clock.wall(), publicDisplay: false, observability }), { logger: false });
+    app = await NestFactory.create(AppModule.forRoot({ db, clock: Clock.wall(), access: { publicDisplay: false, authFailureLimit: 20 }, observability }), { logger: false });
     document = buildDocument(app, '1.2.3');
   });
 

@@ -8,6 +8,7 @@
  * and the unit test of this file fails on it.
  */
 import type { INestApplication } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { MAX_MAP_FILE_BYTES } from '@tiendo/shared';
 import { eventBatchSchema, keyRequestSchema, MAX_DELTA, MAX_EVENTS_PER_REQUEST, reportBatchSchema } from '@tiendo/shared/schemas';
@@ -50,12 +51,14 @@ const STATUS: Record<number, [error: string, message: string]> = {
   413: ['PayloadTooLarge', 'body: larger than the limit of 1 MB'],
   415: ['UnsupportedMediaType', 'body: send the file itself as the body (Content-Type: application/octet-stream), not a form'],
   422: ['UnprocessableEntity', 'scope: "4x" is not a unit of campaign "ha-tinh"'],
+  429: ['TooManyAttempts', 'Authorization: too many failed key attempts from this address; retry in 42 s'],
   503: ['ServiceUnavailable', 'the database is unreachable; nothing was applied, retry later'],
 };
 
 const REFUSALS = {
   401: 'no key, or an unknown or revoked one',
   403: 'the key\'s role or scope does not allow this',
+  429: 'too many failed key attempts from this address: retry after Retry-After seconds',
   503: 'the database is unreachable: nothing was applied, retry (see Retry-After)',
 };
 
@@ -97,10 +100,11 @@ export const ROUTES: Record<string, RouteDoc> = {
       400: ['malformed JSON, or a field of the wrong shape (the message names it)', 'events[3].delta: must not be 0'],
       ...REFUSALS,
       403: ['the key\'s role does not allow this, or a unit is outside its scope', 'events[0].unit: this key may only report for unit 436 and below, not for 18586 (Xã Thạch Kênh)'],
+      409: ['an id sent before with other content (an identical retry is a harmless duplicate)', 'events[0].id: "xa-18586-2023-05-02-0017" is already the id of a record received 2023-05-02T02:41:07.000Z (cccd_intake, unit 18586, delta 12, occurred 2023-05-02T02:41:00.000Z); a retry must be identical, and a new record needs a new id; nothing of the batch was applied'],
       413: 'a body over 1 MB',
       415: 'an unsupported body encoding or charset',
       422: [
-        'an unknown campaign, metric or unit, a time in the future or before the campaign, or a correction below zero',
+        'an unknown campaign, metric or unit, a time in the future or before the campaign, a correction below zero, or an implausible amount not confirmed',
         'events[2].occurredAt: 2023-03-01T08:00:00+07:00 is before the campaign started (2023-03-15)',
       ],
     },
@@ -113,10 +117,11 @@ export const ROUTES: Record<string, RouteDoc> = {
     errors: {
       400: ['malformed JSON, or a field of the wrong shape', 'reports[0].total: must not be negative'],
       ...REFUSALS,
+      409: ['a report id sent before with other content', 'reports[0].id: "xa-18586-2023-05-02-close" is already the id of a report received 2023-05-02T10:00:04.000Z (cccd_intake, unit 18586, total 4512 as of 2023-05-02T10:00:00.000Z); a retry must be identical, and a new report needs a new id; nothing of the batch was applied'],
       413: 'a body over 1 MB',
       415: 'an unsupported body encoding or charset',
       422: [
-        'an unknown campaign, metric or unit, a time out of range, or a lower total without a reason',
+        'an unknown campaign, metric or unit, a time out of range, a lower total without a reason, or an implausible difference not confirmed',
         'reports[0].total: 4000 is below the current value 4512 of cccd_intake for unit 18586; a lower total is a correction and needs a reason',
       ],
     },
@@ -144,6 +149,12 @@ export const ROUTES: Record<string, RouteDoc> = {
     parameters: [campaignId, scope, { name: 'date', in: 'query', required: true, description: 'local date, YYYY-MM-DD' }],
     ok: { status: 200, description: 'the scope that day', schema: shapes.historyResponse, name: 'History' },
     errors: { ...REFUSALS, 404: 'an unknown campaign', 422: 'a missing or malformed date, or a scope that is not a unit of the campaign' },
+  },
+  'GET /api/v1/keys': {
+    tag: 'admin', summary: 'The keys of the admin key\'s scope', auth: 'key',
+    description: 'An admin key. Names, roles, scopes and dates; never the secret.',
+    ok: { status: 200, description: 'every key, revoked ones too', schema: shapes.keyList, name: 'KeyList' },
+    errors: { ...REFUSALS },
   },
   'POST /api/v1/keys': {
     tag: 'admin', summary: 'Create a key (shown once)', auth: 'key',
@@ -293,8 +304,18 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): object {
   return rest;
 }
 
+/**
+ * The page's own policy in place of the API's (which allows nothing to load): its scripts and
+ * images come from this server only; the stylesheet it is built with sets inline styles.
+ */
+const DOCS_POLICY = "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 /** Serves the document and the interactive page. */
 export function serveDocs(app: INestApplication, document: OpenAPIObject): void {
+  app.use(`/${DOCS_PATH}`, (_request: Request, response: Response, next: NextFunction) => {
+    response.setHeader('Content-Security-Policy', DOCS_POLICY);
+    next();
+  });
   SwaggerModule.setup(DOCS_PATH, app, document, {
     jsonDocumentUrl: DOCUMENT_PATH,
     raw: ['json'],

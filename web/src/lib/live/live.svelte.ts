@@ -13,6 +13,7 @@ import {
   type ClientToServerEvents,
   type Heartbeat,
   type MapChangedMessage,
+  type RefusalCode,
   type ServerToClientEvents,
   type SubscribeReply,
   type UnitInfo,
@@ -28,7 +29,10 @@ export type ConnectionState = 'connecting' | 'live' | 'offline' | 'rejected';
 
 export type FeedItem =
   | { kind: 'record'; id: number; unit: string; metric: string; delta: number; at: number }
-  | { kind: 'completion'; id: number; unit: string; metric: string; at: number };
+  /** `withdrawn`: a later correction took the unit back below its target. */
+  | { kind: 'completion'; id: number; unit: string; metric: string; at: number; withdrawn?: boolean }
+  /** A correction took a completed unit back below its target. */
+  | { kind: 'withdrawal'; id: number; unit: string; metric: string; at: number };
 
 /** A district (or the whole scope) has just reached its target. */
 export interface Completion {
@@ -74,6 +78,8 @@ export class LiveStore {
   #subscribeTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #nextId = 1;
+  /** The server refused the key: trying it again cannot help. */
+  #refused = false;
 
   constructor(socket: LiveSocket, now: () => number = Date.now) {
     this.#socket = socket;
@@ -83,16 +89,24 @@ export class LiveStore {
       this.#subscribe();
     });
     socket.on('disconnect', (reason) => {
-      this.connection = 'offline';
+      this.connection = this.#refused ? 'rejected' : 'offline';
       this.#pending = false;
       this.#buffer = [];
-      // Socket.IO does not reconnect by itself after the server closed the connection.
-      if (reason === 'io server disconnect') this.#retry(() => socket.connect());
+      // Socket.IO does not reconnect by itself after the server closed the connection; after
+      // the server ended the key's access, nothing would come of it.
+      if (reason === 'io server disconnect' && !this.#refused) this.#retry(() => socket.connect());
     });
     socket.on('connect_error', (error) => {
-      this.connection = /unauthori[sz]ed|forbidden|key/i.test(error.message) ? 'rejected' : 'offline';
-      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps trying.
-      if (!socket.active) this.#retry(() => socket.connect());
+      const code = (error as Error & { data?: { code?: RefusalCode } }).data?.code;
+      this.#refused = code === 'unauthorized' || code === 'forbidden';
+      this.connection = this.#refused ? 'rejected' : 'offline';
+      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps
+      // trying, unless the key itself was refused.
+      if (!socket.active && !this.#refused) this.#retry(() => socket.connect());
+    });
+    socket.on('accessEnded', () => {
+      this.#refused = true;
+      this.connection = 'rejected';
     });
     socket.on('changes', (message) => this.#onChanges(message));
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
@@ -151,8 +165,9 @@ export class LiveStore {
     this.#pending = false;
     clearTimeout(this.#subscribeTimer);
     if (!reply.ok) {
-      this.connection = /unauthori[sz]ed|forbidden|key/i.test(reply.error) ? 'rejected' : 'offline';
-      this.#retry(() => this.#subscribe());
+      const refused = reply.code === 'unauthorized' || reply.code === 'forbidden';
+      this.connection = refused ? 'rejected' : 'offline';
+      if (!refused) this.#retry(() => this.#subscribe());
       return;
     }
     const clientNow = this.#now();
@@ -235,14 +250,23 @@ export class LiveStore {
     this.values = next;
   }
 
-  /** A unit whose completedAt turns non-null has just reached its target. */
+  /**
+   * A unit whose completedAt turns non-null has just reached its target; one whose completedAt
+   * turns null was taken back below it by a correction, and its earlier completion is struck.
+   */
   #noteCompletions(values: readonly UnitValues[]): void {
     const completions: FeedItem[] = [];
+    const withdrawn = new Set<string>();
     for (const unit of values) {
       const before = this.values.get(unit.code);
       if (!before) continue;
       for (const [metric, value] of Object.entries(unit.metrics)) {
         const was = before.metrics[metric];
+        if (value.completedAt == null && was?.completedAt != null) {
+          withdrawn.add(`${unit.code}|${metric}`);
+          completions.push({ kind: 'withdrawal', id: this.#nextId++, unit: unit.code, metric, at: this.serverNow() });
+          continue;
+        }
         if (value.completedAt == null || (was && was.completedAt != null)) continue;
         const id = this.#nextId++;
         completions.push({ kind: 'completion', id, unit: unit.code, metric, at: value.completedAt });
@@ -252,7 +276,12 @@ export class LiveStore {
         }
       }
     }
-    if (completions.length) this.feed = [...completions, ...this.feed].slice(0, FEED_LENGTH);
+    if (!completions.length) return;
+    const feed = withdrawn.size
+      ? this.feed.map((item) => (item.kind === 'completion' && withdrawn.has(`${item.unit}|${item.metric}`) ? { ...item, withdrawn: true } : item))
+      : this.feed;
+    this.feed = [...completions, ...feed].slice(0, FEED_LENGTH);
+    if (this.celebration && withdrawn.has(`${this.celebration.unit}|${this.celebration.metric}`)) this.celebration = null;
   }
 
   /** A fresh screen's ticker starts with the latest completions, not empty. */

@@ -116,7 +116,7 @@ export class MetricsService {
       collect() { this.set(counts().sockets); },
     });
     new Gauge({
-      name: 'tiendo_socket_rooms', help: 'Scopes with at least one subscribed socket on this instance', registers: [this.registry],
+      name: 'tiendo_socket_rooms', help: 'Socket.IO rooms on this instance (scopes followed, and the like), not counting each socket\'s own', registers: [this.registry],
       collect() { this.set(counts().rooms); },
     });
     new Gauge({

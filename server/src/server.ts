@@ -60,7 +60,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     const sockets = secure(app, config.allowedOrigins, app.get(MetricsService));
     app.useBodyParser('json', { limit: '1mb' });
     serveDocs(app, buildDocument(app, version));
-    await app.get(SeedService).importCatalog(config.rootUnit);
+    await app.get(SeedService).ensureCatalog(config.rootUnit);
     await options.beforeListen?.(app);
     await app.get(LiveService).start();
     await mountWeb(app, config.webDir);

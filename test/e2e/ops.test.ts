@@ -152,7 +152,7 @@ describe('one instance: metrics, OpenAPI, logs, health, and a SIGTERM', () => {
     }
     expect(Object.keys(document.paths['/api/v1/events'].post.responses)).toEqual(expect.arrayContaining(['200', '400', '401', '403', '413', '422', '503']));
     expect(document.paths['/api/v1/events'].post.requestBody).toBeDefined();
-    expect(Object.keys(document.components.securitySchemes)).toEqual(['key', 'metricsToken']);
+    expect(Object.keys(document.components.securitySchemes)).toEqual(['key', 'session', 'metricsToken']);
     for (const [, name] of JSON.stringify(document).matchAll(/"#\/components\/schemas\/(\w+)"/g)) expect(document.components.schemas[name], name).toBeDefined();
 
     const page = await fetch(`${server.url}/api/docs`);

@@ -5,8 +5,9 @@
  * drift from the code.
  */
 import type {
-  CampaignInfo, DerivedFigures, EventBatchResult, HistoryResponse, KeyCreated, KeyInfo, KeyRevoked, MapImportPreview,
-  MapVersionInfo, ReportBatchResult, SeriesResponse, Snapshot,
+  AuditPage, CampaignInfo, CatalogImportPreview, DerivedFigures, EventBatchResult, HistoryResponse, KeyCreated, KeyInfo, KeyRevoked,
+  MapImportPreview, MapVersionInfo, PersonCreated, PersonInfo, ReportBatchResult, SeriesResponse, SessionInfo, Snapshot, TargetImportPreview,
+  TargetRow, TargetVersion, UnitInfo,
 } from '@tiendo/shared';
 import { z } from 'zod';
 import type { SnapshotWithFigures } from '../controllers/campaigns.controller.js';
@@ -63,16 +64,18 @@ const campaignInfo = exactly<CampaignInfo>()(z.object({
   commitments: z.array(z.object({ metric: z.string(), unit: z.string(), date, document: z.string().optional() }))
     .describe('units\' own dates for a metric'),
 }));
+export const campaign = campaignInfo;
 export const campaignList = z.array(campaignInfo);
 
-const unitInfo = z.object({
+const unitInfo = exactly<UnitInfo>()(z.object({
   code: z.string(),
   name: z.string(),
   fullName: z.string().meta({ example: 'Huyện Thạch Hà' }),
   type: z.string(),
   level: unitLevel,
   parent: z.string().nullable(),
-});
+}));
+export const unitList = z.array(unitInfo);
 
 const metricValue = z.object({
   value: z.int(),
@@ -207,3 +210,81 @@ export const healthReady = z.object({
   changeLogReadSecondsAgo: z.number(),
 });
 export type HealthReady = z.output<typeof healthReady>;
+
+export const changed = z.object({ changed: count.describe('targets that changed') });
+
+export const targetRows = exactly<TargetRow[]>()(z.array(z.object({
+  unit: z.string(),
+  target: z.int(),
+  explicit: z.boolean().describe('set on this unit, not the sum of its children\'s'),
+})));
+
+export const targetVersions = exactly<TargetVersion[]>()(z.array(z.object({
+  unit: z.string(),
+  metric: z.string(),
+  target: z.int().nullable().describe('null: from then on the sum of its children\'s targets'),
+  validFrom: z.string(),
+  reason: z.string(),
+  author: z.string(),
+})));
+
+const unitRef = z.object({ code: z.string(), name: z.string() });
+
+export const targetImportPreview = exactly<TargetImportPreview>()(z.object({
+  importId: z.string(),
+  metric: z.string(),
+  matched: z.array(z.object({
+    row: count, unit: z.string(), unitName: z.string(), target: z.int(), current: z.int().nullable(), by: z.enum(['code', 'name']),
+  })),
+  problems: z.array(z.object({ row: count, message: z.string(), candidates: z.array(unitRef).optional() })),
+  missing: z.array(z.object({ unit: z.string(), unitName: z.string() })).describe('communes the file leaves without a target'),
+  total: z.int(),
+}));
+
+export const catalogImportPreview = exactly<CatalogImportPreview>()(z.object({
+  importId: z.string(),
+  levels: z.array(z.object({ level: z.string(), count })),
+  root: unitRef.nullable(),
+  problems: z.array(z.object({ row: count, message: z.string() })),
+  ok: z.boolean().describe('whether it can be confirmed'),
+}));
+
+export const unitsLoaded = z.object({ units: count });
+
+const personRole = z.enum(['admin', 'leadership', 'chief', 'officer']);
+const personInfo = exactly<PersonInfo>()(z.object({
+  id: z.int(),
+  login: z.string(),
+  name: z.string(),
+  role: personRole,
+  scope: z.string(),
+  disabled: z.boolean(),
+  createdAt: z.string(),
+}));
+export const personList = z.array(personInfo);
+export const personCreated = exactly<PersonCreated>()(personInfo.extend({
+  oneTimePassword: z.string().nullable().describe('shown once, when no password was given or it was reset'),
+}));
+
+export const sessionInfo = exactly<SessionInfo>()(z.object({
+  person: personInfo,
+  expiresAt: z.string(),
+  mustChangePassword: z.boolean().describe('an administrator set the password: nothing else is allowed until it is changed'),
+}));
+
+export const auditPage = exactly<AuditPage>()(z.object({
+  entries: z.array(z.object({
+    id: z.int(),
+    at: z.string(),
+    actor: z.object({ kind: z.enum(['person', 'key', 'system']), id: z.int().nullable(), name: z.string() }),
+    action: z.string().meta({ example: 'target.revise' }),
+    entity: z.string(),
+    entityId: z.string().nullable(),
+    unit: z.string().nullable(),
+    campaign: z.string().nullable(),
+    before: z.unknown(),
+    after: z.unknown(),
+    reason: z.string().nullable(),
+  })),
+  next: z.int().nullable().describe('pass as `before` for the next page; null at the end'),
+}));

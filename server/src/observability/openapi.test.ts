@@ -55,7 +55,7 @@ describe('the OpenAPI document', () => {
     expect(events.properties.events.items.additionalProperties).toBe(false);
     const post = document.paths['/api/v1/events'].post!;
     expect(post.requestBody).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/EventBatch' } } } });
-    expect(post.security).toEqual([{ key: [] }]);
+    expect(post.security).toEqual([{ key: [] }, { session: [] }]);
   });
 
   it('resolves every reference', () => {

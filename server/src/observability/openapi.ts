@@ -11,6 +11,10 @@ import type { INestApplication } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { MAX_MAP_FILE_BYTES } from '@tiendo/shared';
+import {
+  campaignCreateSchema, campaignPatchSchema, commitmentSchema, loginSchema, passwordChangeSchema, personCreateSchema, personPatchSchema,
+  targetImportConfirmSchema, targetSpreadSchema, targetsSchema,
+} from '@tiendo/shared/admin-schemas';
 import { eventBatchSchema, keyRequestSchema, MAX_DELTA, MAX_EVENTS_PER_REQUEST, reportBatchSchema } from '@tiendo/shared/schemas';
 import { z } from 'zod';
 import * as shapes from './api-shapes.js';
@@ -18,7 +22,8 @@ import * as shapes from './api-shapes.js';
 export const DOCS_PATH = 'api/docs';
 export const DOCUMENT_PATH = 'api/openapi.json';
 
-type Auth = 'key' | 'optional-key' | 'metrics' | 'none';
+/** `key`: an API key or a signed-in person's session; `session`: a person only. */
+type Auth = 'key' | 'optional-key' | 'session' | 'metrics' | 'none';
 
 interface Parameter {
   name: string;
@@ -36,7 +41,7 @@ interface RouteDoc {
   parameters?: Parameter[];
   body?: { schema: z.ZodType; name: string; example?: unknown } | 'binary';
   /** The success answer: its status, a named schema (JSON), or a content type with a schema. */
-  ok: { status: number; description: string; schema?: z.ZodType; name?: string; contentType?: string };
+  ok: { status: number; description: string; schema?: z.ZodType; name?: string; contentType?: string; alsoAs?: string };
   /** Refusals and failures this route answers: what they mean here, and a message as sent (else a common one). */
   errors: Record<number, string | [description: string, message: string]>;
 }
@@ -216,6 +221,175 @@ export const ROUTES: Record<string, RouteDoc> = {
     ok: { status: 200, description: 'TopoJSON (or 304 Not Modified)', schema: shapes.topology, name: 'Topology' },
     errors: { ...REFUSALS, 422: 'not a province or district of this deployment, or a level it has nothing of' },
   },
+  'GET /api/v1/units': {
+    tag: 'admin', summary: 'The loaded units of a subtree', auth: 'key',
+    parameters: [{ name: 'root', in: 'query', description: 'GSO code of the subtree\'s root (default: the caller\'s unit)' }],
+    ok: { status: 200, description: 'parents before children', schema: shapes.unitList, name: 'UnitList' },
+    errors: { ...REFUSALS, 404: ['a root that is not loaded', 'root: "99" is not a loaded unit'] },
+  },
+  'POST /api/v1/units/import': {
+    tag: 'admin', summary: 'Read a unit catalog file (nothing is loaded yet)', auth: 'key',
+    description: 'An administrator. The CSV or XLSX file is the body: code, name, type, parent code, and optionally population; two levels (province, commune) or three.',
+    parameters: [{ name: 'name', in: 'query', description: 'the file\'s name' }],
+    body: 'binary',
+    ok: { status: 200, description: 'what the file holds, and its problems', schema: shapes.catalogImportPreview, name: 'CatalogImportPreview' },
+    errors: { 400: 'an empty or unreadable file', ...REFUSALS, 413: 'a file over the limit', 415: 'a form upload instead of the file as the body', 422: 'a sheet without the needed columns' },
+  },
+  'POST /api/v1/units/import/{importId}/confirm': {
+    tag: 'admin', summary: 'Load a catalog read before', auth: 'key',
+    parameters: [{ name: 'importId', in: 'path', required: true, description: 'the id the file\'s reading answered with' }],
+    ok: { status: 200, description: 'units loaded', schema: shapes.unitsLoaded, name: 'UnitsLoaded' },
+    errors: { ...REFUSALS, 404: ['no pending catalog of that id', 'importId: no pending catalog "c1" (confirmed already, or never read)'] },
+  },
+  'POST /api/v1/campaigns': {
+    tag: 'admin', summary: 'Create a campaign', auth: 'key',
+    description: 'An administrator whose unit holds the campaign\'s root. Metrics, milestones (each binding metrics, with the document that set it) and the start date.',
+    body: { schema: campaignCreateSchema, name: 'CampaignCreate' },
+    ok: { status: 201, description: 'the new campaign', schema: shapes.campaign, name: 'Campaign' },
+    errors: {
+      400: ['a field of the wrong shape', 'metrics: must hold at least one metric'], ...REFUSALS,
+      409: ['a campaign of that id exists', 'id: a campaign "ha-tinh" exists already'], 422: ['a root unit that is not loaded, or a commune', 'rootUnit: "99" is not a loaded unit (load the catalog first)'],
+    },
+  },
+  'PATCH /api/v1/campaigns/{id}': {
+    tag: 'admin', summary: 'Change a campaign: name, dates, status, metrics, milestones', auth: 'key',
+    description: 'Fields left out stay as they are; `metrics` and `milestones`, when given, are the whole new list. Every open screen of the campaign subscribes afresh.',
+    parameters: [campaignId],
+    body: { schema: campaignPatchSchema, name: 'CampaignPatch' },
+    ok: { status: 200, description: 'the campaign as changed', schema: shapes.campaign, name: 'Campaign' },
+    errors: {
+      400: 'a field of the wrong shape', ...REFUSALS, 404: 'no such campaign',
+      409: ['removing a metric that has records', 'metrics: eid2_intake already has records and cannot be removed; close the campaign instead'],
+      422: 'a milestone bound to a metric the campaign does not have',
+    },
+  },
+  'GET /api/v1/campaigns/{id}/targets': {
+    tag: 'admin', summary: 'Every unit\'s target for a metric, and where it comes from', auth: 'key',
+    parameters: [campaignId, { name: 'metric', in: 'query', required: true, description: 'the metric\'s key' }],
+    ok: { status: 200, description: 'one row per unit', schema: shapes.targetRows, name: 'TargetRows' },
+    errors: { 400: 'no metric', ...REFUSALS, 404: 'no such campaign', 409: 'an archived campaign', 422: 'a metric the campaign does not have' },
+  },
+  'PUT /api/v1/campaigns/{id}/targets': {
+    tag: 'admin', summary: 'Set or revise targets, with the reason', auth: 'key',
+    description: 'Targets set on units (communes, or a higher unit whose target is then its own). The previous ones are kept as versions.',
+    parameters: [campaignId],
+    body: { schema: targetsSchema, name: 'TargetsRequest' },
+    ok: { status: 200, description: 'how many changed', schema: shapes.changed, name: 'Changed' },
+    errors: { 400: 'a field of the wrong shape', ...REFUSALS, 404: 'no such campaign', 409: 'an archived campaign', 422: ['a unit not of the campaign, or given twice', 'targets[3].unit: 18586 is given twice'] },
+  },
+  'POST /api/v1/campaigns/{id}/targets/spread': {
+    tag: 'admin', summary: 'Spread one total over the communes by population', auth: 'key',
+    description: 'A total for a unit (the root by default), spread over its communes in proportion to population, by a repeatable rule whose sums are exact.',
+    parameters: [campaignId],
+    body: { schema: targetSpreadSchema, name: 'TargetSpreadRequest' },
+    ok: { status: 200, description: 'how many changed', schema: shapes.changed, name: 'Changed' },
+    errors: { 400: 'a field of the wrong shape', ...REFUSALS, 404: 'no such campaign', 409: 'an archived campaign', 422: 'a unit not of the campaign, or a metric it does not have' },
+  },
+  'GET /api/v1/campaigns/{id}/targets/versions': {
+    tag: 'admin', summary: 'How targets changed, and why', auth: 'key',
+    parameters: [campaignId, { name: 'metric', in: 'query', description: 'only this metric' }, { name: 'unit', in: 'query', description: 'only this unit' }],
+    ok: { status: 200, description: 'the versions, newest first', schema: shapes.targetVersions, name: 'TargetVersions' },
+    errors: { ...REFUSALS, 404: 'no such campaign', 422: 'a unit outside the caller\'s or not loaded' },
+  },
+  'POST /api/v1/campaigns/{id}/targets/import': {
+    tag: 'admin', summary: 'Read a sheet of targets (nothing is applied yet)', auth: 'key',
+    description: 'The CSV or XLSX file is the body. Rows are matched to communes by code, else by name.',
+    parameters: [
+      campaignId,
+      { name: 'metric', in: 'query', required: true, description: 'the metric the targets are for' },
+      { name: 'name', in: 'query', description: 'the file\'s name' },
+      { name: 'column', in: 'query', description: 'the column holding the targets, when the sheet has several' },
+    ],
+    body: 'binary',
+    ok: { status: 200, description: 'what would change, and each row refused with its reason', schema: shapes.targetImportPreview, name: 'TargetImportPreview' },
+    errors: {
+      400: 'an empty or unreadable file, or no metric', ...REFUSALS, 404: 'no such campaign', 409: 'an archived campaign', 413: 'a file over the limit',
+      415: 'a form upload instead of the file as the body', 422: ['a sheet without usable rows', 'file: no row names a commune of this campaign'],
+    },
+  },
+  'POST /api/v1/campaigns/{id}/targets/import/{importId}/confirm': {
+    tag: 'admin', summary: 'Apply a sheet of targets read before, with the reason', auth: 'key',
+    parameters: [campaignId, { name: 'importId', in: 'path', required: true, description: 'the id the sheet\'s reading answered with' }],
+    body: { schema: targetImportConfirmSchema, name: 'TargetImportConfirm' },
+    ok: { status: 200, description: 'how many changed', schema: shapes.changed, name: 'Changed' },
+    errors: { 400: 'no reason', ...REFUSALS, 404: 'no pending import of that id', 409: 'an archived campaign' },
+  },
+  'PUT /api/v1/campaigns/{id}/commitments': {
+    tag: 'admin', summary: 'Set a unit\'s own date for a metric', auth: 'key',
+    parameters: [campaignId],
+    body: { schema: commitmentSchema, name: 'CommitmentRequest' },
+    ok: { status: 200, description: 'the campaign with its commitments', schema: shapes.campaign, name: 'Campaign' },
+    errors: { 400: 'a field of the wrong shape', ...REFUSALS, 404: 'no such campaign', 409: 'an archived campaign', 422: 'a unit not of the campaign, or a metric it does not have' },
+  },
+  'DELETE /api/v1/campaigns/{id}/commitments/{metric}/{unit}': {
+    tag: 'admin', summary: 'Remove a unit\'s own date for a metric', auth: 'key',
+    parameters: [campaignId, { name: 'metric', in: 'path', required: true, description: 'the metric\'s key' }, { name: 'unit', in: 'path', required: true, description: 'GSO code' }],
+    ok: { status: 200, description: 'the campaign with its commitments', schema: shapes.campaign, name: 'Campaign' },
+    errors: { ...REFUSALS, 404: ['no such campaign or commitment', 'commitment: unit 18586 has no commitment for cccd_intake'], 409: 'an archived campaign' },
+  },
+  'GET /api/v1/people': {
+    tag: 'admin', summary: 'People of the caller\'s unit', auth: 'key',
+    description: 'Administrators see everyone in their unit; unit chiefs, their commune officers.',
+    ok: { status: 200, description: 'every person', schema: shapes.personList, name: 'PersonList' },
+    errors: { ...REFUSALS },
+  },
+  'POST /api/v1/people': {
+    tag: 'admin', summary: 'Add a person', auth: 'key',
+    description: 'Without a password, a one-time password is made and shown once; the person chooses their own at first sign-in.',
+    body: { schema: personCreateSchema, name: 'PersonCreate' },
+    ok: { status: 201, description: 'the new person', schema: shapes.personCreated, name: 'PersonCreated' },
+    errors: { 400: 'a field of the wrong shape', ...REFUSALS, 409: ['a login in use', 'login: "thachkenh" is taken'], 422: 'a unit not loaded, or a role that does not fit it' },
+  },
+  'PATCH /api/v1/people/{id}': {
+    tag: 'admin', summary: 'Change, disable or reset a person', auth: 'key',
+    parameters: [{ name: 'id', in: 'path', required: true, description: 'the person\'s id', schema: { type: 'integer' } }],
+    body: { schema: personPatchSchema, name: 'PersonPatch' },
+    ok: { status: 200, description: 'the person as changed (with a one-time password after a reset)', schema: shapes.personCreated, name: 'PersonCreated' },
+    errors: { 400: 'a field of the wrong shape', ...REFUSALS, 404: 'no such person', 422: 'an id that is not a number, a unit not loaded, or a role that does not fit it' },
+  },
+  'POST /api/v1/session': {
+    tag: 'session', summary: 'Sign in', auth: 'none',
+    description: 'Sets the session cookie (httpOnly, SameSite=Lax, Secure over HTTPS). Failed attempts are limited per login and address.',
+    body: { schema: loginSchema, name: 'LoginRequest' },
+    ok: { status: 200, description: 'signed in', schema: shapes.sessionInfo, name: 'SessionInfo' },
+    errors: {
+      400: 'a field of the wrong shape', 401: ['a wrong login or password', 'login: wrong login or password'], 403: ['a disabled account', 'login: this account is disabled; ask your administrator'],
+      429: 'too many failed attempts: retry after Retry-After seconds', 503: REFUSALS[503],
+    },
+  },
+  'GET /api/v1/session': {
+    tag: 'session', summary: 'Who is signed in', auth: 'session',
+    ok: { status: 200, description: 'the session', schema: shapes.sessionInfo, name: 'SessionInfo' },
+    errors: { 401: 'nobody signed in', 404: ['an API key, which is not a person', 'session: nobody is signed in (an api key is not a person)'], 503: REFUSALS[503] },
+  },
+  'DELETE /api/v1/session': {
+    tag: 'session', summary: 'Sign out', auth: 'none',
+    ok: { status: 204, description: 'signed out: the session ends and the cookie is cleared' },
+    errors: { 503: REFUSALS[503] },
+  },
+  'POST /api/v1/session/password': {
+    tag: 'session', summary: 'Choose a new password', auth: 'session',
+    description: 'Ends every other session of the person; this one goes on with a new cookie.',
+    body: { schema: passwordChangeSchema, name: 'PasswordChange' },
+    ok: { status: 200, description: 'the session', schema: shapes.sessionInfo, name: 'SessionInfo' },
+    errors: { 400: 'a field of the wrong shape (at least 10 characters)', 401: ['a wrong current password', 'current: wrong password'], 403: 'not signed in as a person', 422: 'the same password again', 503: REFUSALS[503] },
+  },
+  'GET /api/v1/audit': {
+    tag: 'admin', summary: 'The audit trail: who changed what, when, before and after, why', auth: 'key',
+    description: 'Administrators and leadership, within their unit. Pages of entries, newest first; `format=csv` gives the whole filtered trail as a file.',
+    parameters: [
+      { name: 'unit', in: 'query', description: 'GSO code: changes within this unit' },
+      { name: 'actor', in: 'query', description: 'who (a name)' },
+      { name: 'kind', in: 'query', description: 'an action, e.g. target.revise' },
+      { name: 'from', in: 'query', description: 'first date, YYYY-MM-DD' },
+      { name: 'to', in: 'query', description: 'last date, YYYY-MM-DD' },
+      { name: 'before', in: 'query', description: 'the `next` of the previous page' },
+      { name: 'limit', in: 'query', description: 'entries per page, 1 to 1000' },
+      { name: 'format', in: 'query', description: 'json (default) or csv', schema: { type: 'string', enum: ['json', 'csv'] } },
+    ],
+    ok: { status: 200, description: 'a page of entries (JSON), or the CSV file', schema: shapes.auditPage, name: 'AuditPage', alsoAs: 'text/csv' },
+    errors: { 400: 'a format other than json or csv', ...REFUSALS, 422: 'a bad date, limit, entry id, or a unit not loaded' },
+  },
   'GET /metrics': {
     tag: 'operations', summary: 'Prometheus metrics', auth: 'metrics',
     description: 'With METRICS_TOKEN set, send it as a bearer token; without, only requests from this machine (not through a proxy) are answered.',
@@ -225,8 +399,9 @@ export const ROUTES: Record<string, RouteDoc> = {
 };
 
 const SECURITY: Record<Auth, Record<string, string[]>[]> = {
-  key: [{ key: [] }],
-  'optional-key': [{ key: [] }, {}],
+  key: [{ key: [] }, { session: [] }],
+  'optional-key': [{ key: [] }, { session: [] }, {}],
+  session: [{ session: [] }],
   metrics: [{ metricsToken: [] }, {}],
   none: [],
 };
@@ -237,6 +412,7 @@ export function buildDocument(app: INestApplication, version: string): OpenAPIOb
     .setDescription('The command center of an enrollment campaign: ingestion of counted work, display data, keys, boundary maps and operations. Every refusal is JSON naming the field and the problem (`{statusCode, error, message}`), and nothing of a refused request is applied. Live updates go over Socket.IO (see the README).')
     .setVersion(version)
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key: ingest, display or admin, scoped to a unit' }, 'key')
+    .addCookieAuth('tiendo_session', { type: 'apiKey', in: 'cookie', description: 'a signed-in person\'s session (POST /api/v1/session)' }, 'session')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'METRICS_TOKEN' }, 'metricsToken')
     .build();
   const document = SwaggerModule.createDocument(app, config);
@@ -278,9 +454,9 @@ export function describeRoutes(document: OpenAPIObject): OpenAPIObject {
       }
       const ok = route.ok;
       const content = ok.schema
-        ? { 'application/json': { schema: ref(ok.name!, ok.schema, 'output') } }
-        : { [ok.contentType!]: { schema: { type: 'string' } } };
-      operation.responses = { [ok.status]: { description: ok.description, content } };
+        ? { 'application/json': { schema: ref(ok.name!, ok.schema, 'output') }, ...(ok.alsoAs ? { [ok.alsoAs]: { schema: { type: 'string' } } } : {}) }
+        : ok.contentType ? { [ok.contentType]: { schema: { type: 'string' } } } : undefined;
+      operation.responses = { [ok.status]: { description: ok.description, ...(content ? { content } : {}) } };
       for (const [status, entry] of Object.entries(route.errors)) {
         const [description, message] = typeof entry === 'string' ? [entry, STATUS[Number(status)][1]] : entry;
         const example = { statusCode: Number(status), error: STATUS[Number(status)][0], message };

@@ -1,3 +1,4 @@
+/** What the application module needs of the operator's settings; kept apart so that controllers can inject it. */
 import type { Logging } from './logging.js';
 
 export interface ObservabilityOptions {

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import compression from 'compression';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -59,6 +60,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     app.use(lifecycle.track, recordAnswers, app.get(RequestObserver).middleware, logging.requests);
     const sockets = secure(app, config.allowedOrigins, app.get(MetricsService));
     app.useBodyParser('json', { limit: '1mb' });
+    app.use(compression());
     serveDocs(app, buildDocument(app, version));
     await app.get(SeedService).ensureCatalog(config.rootUnit);
     await options.beforeListen?.(app);

@@ -151,31 +151,50 @@ export const keyRevoked = exactly<KeyRevoked>()(z.object({ id: z.int(), revokedA
 
 const mapLevel = z.enum(['district', 'commune']);
 const mapUnitRef = z.object({ code: z.string(), name: z.string(), parent: z.string().nullable() });
+const mapMatchMethod = z.enum(['code', 'name', 'folded', 'hand']).describe('hand: a person chose the unit');
+const confirmedBy = z.enum(['name', 'place']).optional().describe('what confirmed a code');
 
 export const mapImportPreview = exactly<MapImportPreview>()(z.object({
-  importId: z.int().nullable().describe('null when no feature names a unit: nothing was kept'),
+  importId: z.int().nullable().describe('null when no feature names a unit, even possibly: nothing was kept'),
   fileName: z.string(),
   layer: z.string(),
   layers: z.array(z.object({ name: z.string(), features: count })),
-  proposedLevel: mapLevel,
+  proposedLevel: mapLevel.nullable().describe('null when the number and the size of the features disagree'),
+  levelEvidence: z.object({ features: count, medianAreaKm2: z.number(), byCount: mapLevel.nullable(), byArea: mapLevel.nullable() }),
   proposedProperty: z.string().nullable(),
   proposedParentProperty: z.string().nullable(),
-  properties: z.array(z.object({ name: z.string(), samples: z.array(z.string()), matched: count })),
+  properties: z.array(z.object({
+    name: z.string(), samples: z.array(z.string()), matched: count, kind: z.enum(['values', 'sequential', 'same', 'type']),
+  })),
   report: z.object({
     level: mapLevel,
     property: z.string().nullable(),
     parentProperty: z.string().nullable(),
+    typeProperty: z.string().nullable(),
     features: count,
     units: count,
-    matched: z.array(z.object({ feature: count, value: z.string(), unit: mapUnitRef, by: z.enum(['code', 'name', 'folded']) })),
-    ambiguous: z.array(z.object({ feature: count, value: z.string(), parentValue: z.string().nullable(), candidates: z.array(mapUnitRef) })),
+    matched: z.array(z.object({ feature: count, value: z.string(), unit: mapUnitRef, by: mapMatchMethod, confirmedBy })),
+    ambiguous: z.array(z.object({
+      feature: count, value: z.string(), parentValue: z.string().nullable(), reason: z.enum(['same-name', 'unconfirmed-code']), candidates: z.array(mapUnitRef),
+    })),
     unmatched: z.array(z.object({
       feature: count, value: z.string(), parentValue: z.string().nullable(),
-      reason: z.enum(['no-value', 'unknown-name', 'other-parent']), candidates: z.array(mapUnitRef),
+      reason: z.enum(['no-column', 'no-value', 'unknown-name', 'unknown-code', 'other-parent', 'contradicted-code']), candidates: z.array(mapUnitRef),
     })),
-    missing: z.array(mapUnitRef.extend({ reason: z.enum(['no-feature', 'ambiguous']) })),
+    conflicts: z.array(z.object({
+      unit: mapUnitRef,
+      reason: z.enum(['duplicate', 'claimed-by-hand']),
+      claims: z.array(z.object({ feature: count, value: z.string(), by: mapMatchMethod, confirmedBy })),
+    })),
+    excluded: z.array(count).describe('features a person left out'),
+    missing: z.array(mapUnitRef.extend({ reason: z.enum(['no-feature', 'ambiguous', 'conflict']) })),
     merged: z.array(z.object({ unit: z.string(), features: z.array(count) })),
+    outside: z.object({
+      features: z.array(count), matched: z.array(count), distanceKm: z.number(),
+      extent: z.tuple([z.number(), z.number(), z.number(), z.number()]).describe('west, south, east, north in degrees'),
+    }).nullable().describe('features lying outside the deployment\'s known extent'),
   }),
+  choices: z.array(mapUnitRef).describe('every unit of the level, for a person to pick from'),
   size: z.object({ fileBytes: count, storedBytes: count, points: count, storedPoints: count }),
   elapsedMs: z.number(),
 }));

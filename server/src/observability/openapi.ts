@@ -17,6 +17,7 @@ import {
 } from '@tiendo/shared/admin-schemas';
 import { eventBatchSchema, keyRequestSchema, MAX_DELTA, MAX_EVENTS_PER_REQUEST, reportBatchSchema } from '@tiendo/shared/schemas';
 import { z } from 'zod';
+import { confirmSchema } from '../services/maps.service.js';
 import * as shapes from './api-shapes.js';
 
 export const DOCS_PATH = 'api/docs';
@@ -173,7 +174,7 @@ export const ROUTES: Record<string, RouteDoc> = {
     description: 'At once on this instance, within 10 s on the others.',
     parameters: [{ name: 'id', in: 'path', required: true, description: 'the key\'s id', schema: { type: 'integer' } }],
     ok: { status: 200, description: 'revoked', schema: shapes.keyRevoked, name: 'KeyRevoked' },
-    errors: { ...REFUSALS, 404: 'no such key' },
+    errors: { 400: ['an id that is not a number', 'id: expected a key as a decimal number such as 8, got "x"'], ...REFUSALS, 404: 'no such key' },
   },
   'POST /api/v1/maps/import': {
     tag: 'maps', summary: 'Upload a boundary file and get its match report', auth: 'key',
@@ -194,16 +195,27 @@ export const ROUTES: Record<string, RouteDoc> = {
   },
   'POST /api/v1/maps/import/{importId}/confirm': {
     tag: 'maps', summary: 'Make an import its level\'s map', auth: 'key',
-    description: 'Every open screen is told and fetches its map again.',
+    description: 'With the admin\'s decisions, if any: `overrides` gives a feature (its number, from 0 in the order of the file) the code of its unit, or `excluded`. Every open screen is told and fetches its map again.',
     parameters: [importId],
+    body: { schema: confirmSchema, name: 'MapConfirm', example: { overrides: { '12': '18586', '40': 'excluded' } } },
     ok: { status: 200, description: 'the new version', schema: shapes.mapVersionInfo, name: 'MapVersion' },
-    errors: { ...REFUSALS, 404: 'no such import (drafts are kept for a day)', 409: 'the import was confirmed before' },
+    errors: {
+      400: ['an id that is not a number, or a body of the wrong shape', 'importId: expected an import as a decimal number such as 8, got "x"'], ...REFUSALS,
+      404: 'no such import (drafts are kept for a day)', 409: 'the import was confirmed before',
+      422: ['decisions naming no unit of the level, or leaving nothing on the map', 'overrides: no feature would be left on the map; give at least one feature a unit'],
+    },
+  },
+  'POST /api/v1/maps/versions/{version}/activate': {
+    tag: 'maps', summary: 'Roll back: an earlier version becomes its level\'s map again', auth: 'key',
+    parameters: [{ name: 'version', in: 'path', required: true, description: 'a confirmed version', schema: { type: 'integer' } }],
+    ok: { status: 200, description: 'the version, now active', schema: shapes.mapVersionInfo, name: 'MapVersion' },
+    errors: { 400: 'a version that is not a number', ...REFUSALS, 404: 'no such version', 409: ['an import not yet confirmed', 'version: 14 is an import not yet confirmed; confirm it instead'] },
   },
   'GET /api/v1/maps/import/{importId}/topology': {
     tag: 'maps', summary: 'What an import holds, before it is merged with anything', auth: 'key',
     parameters: [importId],
     ok: { status: 200, description: 'TopoJSON', schema: shapes.topology, name: 'Topology' },
-    errors: { ...REFUSALS, 404: 'no such import' },
+    errors: { 400: 'an id that is not a number', ...REFUSALS, 404: 'no such import' },
   },
   'GET /api/v1/maps/versions': {
     tag: 'maps', summary: 'Confirmed boundary versions, the active one of each level marked', auth: 'key',

@@ -53,6 +53,13 @@ describe('request logs', () => {
     expect(ids[0]).not.toBe(ids[1]);
   });
 
+  it('put successful probes and scrapes at debug, and keep them when they fail', async () => {
+    const app = await serve('log', (req, res) => (req.path === '/api/health/ready' ? res.status(500).json({ message: 'x' }) : res.json({ status: 'ok' })));
+    for (const path of ['/api/health', '/api/health/live', '/metrics', '/api/health/ready', '/api/healthy', '/metrics-old']) await fetch(`${app.url}${path}`);
+    await app.close();
+    expect(app.lines.map((l) => [l.level, (l.req as { url: string }).url])).toEqual([['error', '/api/health/ready'], ['info', '/api/healthy'], ['info', '/metrics-old']]);
+  });
+
   it('put 503 answers at debug: an outage is logged once, elsewhere', async () => {
     const app = await serve('log', (_req, res) => res.status(503).json({ statusCode: 503, error: 'ServiceUnavailable', message: 'the database is unreachable' }));
     await fetch(`${app.url}/api/v1/events`, { method: 'POST' });

@@ -2,7 +2,8 @@
  * Logs: one JSON object a line (pino), every line of a request carrying its id (`reqId`, also
  * answered as X-Request-Id), one line per answer. Refusals (4xx) are warnings with the reason
  * the client was given; failures (500) are errors with their stack; 503 answers are debug
- * detail, since an outage or a drain announces itself once in its own line.
+ * detail, since an outage or a drain announces itself once in its own line, and so are
+ * successful health probes and metric scrapes, which come every few seconds.
  *
  * Secrets never reach a log: headers are not logged, a `key` in a query string (the kiosk's
  * page address) is masked, and objects a caller logs go through pino's redaction.
@@ -26,6 +27,9 @@ const REDACT = [
   '*.authorization', '*.cookie', '*.password', '*.key', '*.token', '*.auth',
   'req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', 'handshake.auth', 'handshake.headers.authorization',
 ];
+
+/** Health probes and metric scrapes. */
+const PROBES = /^\/(api\/health(\/|\?|$)|metrics(\?|$))/;
 
 /** A caller's own id is kept when it is a plain token; anything else gets a fresh UUID. */
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -76,11 +80,12 @@ export async function createLogging(config: Pick<Config, 'logLevel' | 'logFormat
       res.setHeader('X-Request-Id', id);
       return id;
     },
-    customLogLevel: (_req, res, err) => {
+    customLogLevel: (req, res, err) => {
       if (res.statusCode === 503) return 'debug';
       if (err || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
-      return 'info';
+      // Probes and scrapes come every few seconds and say nothing when they succeed.
+      return PROBES.test(req.url ?? '') ? 'debug' : 'info';
     },
     customSuccessMessage: (req, res, responseTime) => answerLine(req, res, responseTime),
     customErrorMessage: (req, res) => answerLine(req, res),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startOfLocalDay, type CampaignInfo, type UnitInfo, type UnitValues } from '@tiendo/shared';
-import { buildTree, byLag, descendants, rankRows } from './model.js';
+import { buildTree, byLag, descendants, expectedProgress, rankRows } from './model.js';
 import { countdown } from './countdown.js';
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -93,5 +93,26 @@ describe('countdown', () => {
     const end = startOfLocalDay('2023-05-21', TZ);
     expect(countdown('2023-05-20', TZ, end + 1000, null)).toEqual({ kind: 'overdue', days: 0 });
     expect(countdown('2023-05-20', TZ, end + 3 * 86_400_000 + 1, null)).toEqual({ kind: 'overdue', days: 3 });
+  });
+});
+
+describe('expectedProgress', () => {
+  const TZ = 'Asia/Ho_Chi_Minh';
+  const base: CampaignInfo = {
+    id: 'c', name: 'c', timeZone: TZ, startDate: '2023-05-01', rootUnit: '42',
+    metrics: [], milestones: [{ name: 'Bộ', date: '2023-05-30' }, { name: 'Cam kết', date: '2023-05-10' }],
+  };
+
+  it('follows the straight line to the next milestone, as the pace chart draws it', () => {
+    expect(expectedProgress(base, startOfLocalDay('2023-05-01', TZ))).toBe(0);
+    // Half of the ten days to the end of 10 May.
+    expect(expectedProgress(base, startOfLocalDay('2023-05-06', TZ))).toBeCloseTo(0.5, 10);
+    // After 10 May the line runs to the end of 30 May: 20 of 30 days gone on the 21st.
+    expect(expectedProgress(base, startOfLocalDay('2023-05-21', TZ))).toBeCloseTo(20 / 30, 10);
+  });
+
+  it('expects everything once every milestone has passed, and nothing without milestones', () => {
+    expect(expectedProgress(base, startOfLocalDay('2023-06-02', TZ))).toBe(1);
+    expect(expectedProgress({ ...base, milestones: [] }, startOfLocalDay('2023-05-06', TZ))).toBeNull();
   });
 });

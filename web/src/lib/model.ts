@@ -6,6 +6,7 @@
 import {
   daysAhead,
   daysLeft,
+  endOfLocalDay,
   finishDate,
   finishOrder,
   isComplete,
@@ -95,6 +96,20 @@ export function sortedMilestones(campaign: CampaignInfo): MilestoneInfo[] {
 /** The milestone a unit is working towards now: the earliest not yet passed. */
 export function nextMilestone(campaign: CampaignInfo, now: number): MilestoneInfo | null {
   return sortedMilestones(campaign).find((m) => daysLeft(m.date, now, campaign.timeZone) > 0) ?? null;
+}
+
+/**
+ * The share of the target the plan expects by `now`: the straight line from the campaign's first
+ * day to the end of the next milestone's day, as the pace chart draws it; 1 once every milestone
+ * has passed, null when the campaign has none.
+ */
+export function expectedProgress(campaign: CampaignInfo, now: number): number | null {
+  if (!campaign.milestones.length) return null;
+  const next = nextMilestone(campaign, now);
+  if (!next) return 1;
+  const start = startOfLocalDay(campaign.startDate, campaign.timeZone);
+  const end = endOfLocalDay(next.date, campaign.timeZone);
+  return Math.min(1, Math.max(0, (now - start) / (end - start)));
 }
 
 /** Rows for sibling units, in rank order. */

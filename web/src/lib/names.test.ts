@@ -42,8 +42,8 @@ describe('metricShortNames', () => {
 describe('campaignTitle', () => {
   it('drops the unit the heading names and abbreviates the long phrases', () => {
     const name = 'Thu nhận CCCD gắn chip và định danh điện tử mức 2 — tỉnh Hà Tĩnh';
-    expect(campaignTitle(name, 'Tỉnh Hà Tĩnh')).toBe('Thu nhận CCCD gắn chip và ĐDĐT mức 2');
-    expect(campaignTitle(name, 'Tỉnh Nghệ An')).toBe('Thu nhận CCCD gắn chip và ĐDĐT mức 2 — tỉnh Hà Tĩnh');
-    expect(campaignTitle('Cấp căn cước công dân')).toBe('Cấp CCCD');
+    expect(campaignTitle(name)).toBe('Thu nhận CCCD gắn chip và ĐDĐT mức 2');
+    expect(campaignTitle('Cấp căn cước công dân - Thành phố Hà Nội')).toBe('Cấp CCCD');
+    expect(campaignTitle('Đợt 2 — tháng 5')).toBe('Đợt 2 — tháng 5');
   });
 });

@@ -67,12 +67,13 @@ const PHRASES: readonly [RegExp, string][] = [
   [/căn cước công dân/giu, 'CCCD'],
 ];
 
+/** A unit named at the end of a campaign's name: "… — tỉnh Hà Tĩnh". */
+const TRAILING_UNIT = /\s+[—–-]\s+(tỉnh|thành phố|quận|huyện|thị xã|thị trấn|phường|xã)\s[^—–-]+$/iu;
+
 /**
- * A campaign's name for a screen's header: without the unit that the heading names anyway
- * ("… — tỉnh Hà Tĩnh"), and with the long phrases every officer abbreviates.
+ * A campaign's name for a screen's header: without the unit it names at its end, which the
+ * heading and the link above it say anyway, and with the long phrases every officer abbreviates.
  */
-export function campaignTitle(name: string, unitFullName = ''): string {
-  const dash = /\s+[—–-]\s+([^—–-]+)$/u.exec(name);
-  const withoutUnit = dash && dash[1].trim().toLocaleLowerCase('vi') === unitFullName.toLocaleLowerCase('vi') ? name.slice(0, dash.index) : name;
-  return PHRASES.reduce((text, [phrase, short]) => text.replace(phrase, short), withoutUnit);
+export function campaignTitle(name: string): string {
+  return PHRASES.reduce((text, [phrase, short]) => text.replace(phrase, short), name.replace(TRAILING_UNIT, ''));
 }

@@ -1,7 +1,8 @@
 /**
  * The wall display in real Chromium against the real server: seeded figures on screen, a posted
- * event reaching the counter, the map and the ranking within a second, the countdown ticking,
- * kiosk rotation, and a server restart seen as a warning and then recovered.
+ * event reaching the counter, the map and the ranking within a second, the map's colours against
+ * the plan, the countdown ticking, kiosk rotation, and a server restart seen as a warning and
+ * then recovered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, formatProgress, type Snapshot, type UnitInfo } from '@tiendo/shared';
@@ -92,6 +93,33 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       expect(await mapFill(page, last.code)).not.toBe(fillBefore);
       await waitForCounters(page, expectedCounters(after));
       expect((await counterTexts(page))[0]).toBe(formatCount(after.values.find((v) => v.code === '42')!.metrics.cccd_intake.value));
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('colours the map against the plan at the switch, or from a kiosk's address', async () => {
+    const browser = await launch();
+    try {
+      const page = await open(browser, server);
+      await waitForCounters(page, expectedCounters(seeded));
+      const districts = seeded.units.filter((u) => u.parent === '42').map((u) => u.code);
+      await expect.poll(() => page.locator('[data-testid=map-units] path').count(), { timeout: 10_000 }).toBe(13);
+      const fills = () => Promise.all(districts.map((code) => mapFill(page, code)));
+      const byProgress = await fills();
+      await page.getByTestId('map-colours').getByRole('button', { name: 'So với kế hoạch' }).click();
+      const legend = page.locator('[data-scale]');
+      await expect.poll(() => legend.getAttribute('data-scale')).toBe('plan');
+      expect(await legend.textContent()).toMatch(/So với kế hoạch \(kế hoạch hôm nay \d+(,\d)?%\)/);
+      for (const name of ['Chậm nhiều', 'Chậm', 'Đúng kế hoạch', 'Vượt kế hoạch']) expect(await legend.textContent()).toContain(name);
+      await expect.poll(fills).not.toEqual(byProgress);
+      // The seeded districts, from 52% to done, fall into several classes against the plan.
+      expect(new Set(await fills()).size).toBeGreaterThan(2);
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: artifact('wall-colours-plan.png') });
+      // A kiosk, which has no switch, takes the choice from its address.
+      const kiosk = await open(browser, server, '/', 'kiosk=1&colors=plan');
+      await expect.poll(() => kiosk.locator('[data-scale]').getAttribute('data-scale'), { timeout: 10_000 }).toBe('plan');
     } finally {
       await browser.dispose();
     }

@@ -6,3 +6,4 @@ export * from './live.js';
 export * from './schematic.js';
 export * from './names.js';
 export * from './maps.js';
+export * from './admin.js';

@@ -44,12 +44,48 @@ export interface UnitInfo {
 export interface MetricInfo {
   key: string;
   name: string;
+  /** What fits a ticker or a narrow column: "CCCD", "ĐDĐT thu nhận". */
+  shortName?: string;
+  /** When its work began, if after the campaign's start; its pace and plan start there. */
+  startDate?: string;
+  /** The intake metric this one activates (eID activation of eID intake). */
+  activationOf?: string;
+  /** When a record is implausible enough to be refused unless its sender confirms it. */
+  plausibility?: PlausibilityRule;
 }
+
+/**
+ * One amount (a record, a commune's records in one batch, or a report's difference) is
+ * implausible beyond `shareOfTarget` of the commune's target, or beyond `timesBestDay` its best
+ * day once it has `minDays` days of records; never below `floor`.
+ */
+export interface PlausibilityRule {
+  shareOfTarget: number;
+  timesBestDay: number;
+  minDays: number;
+  floor: number;
+}
+
+export const DEFAULT_PLAUSIBILITY: PlausibilityRule = { shareOfTarget: 0.25, timesBestDay: 20, minDays: 7, floor: 500 };
 
 export interface MilestoneInfo {
   name: string;
   date: string;
+  /** The metrics it binds; a metric is judged against its own milestones only. */
+  metrics: string[];
+  /** The document that set it: "Điện 16/HT ngày 21/3/2023". */
+  document?: string;
 }
+
+/** A unit's own date for a metric, shown beside the campaign's milestones. */
+export interface CommitmentInfo {
+  metric: string;
+  unit: string;
+  date: string;
+  document?: string;
+}
+
+export type CampaignStatus = 'active' | 'closed' | 'archived';
 
 export interface CampaignInfo {
   id: string;
@@ -57,8 +93,27 @@ export interface CampaignInfo {
   timeZone: string;
   startDate: string;
   rootUnit: string;
+  /** Closed: no more records; archived: kept, not shown. */
+  status: CampaignStatus;
   metrics: MetricInfo[];
   milestones: MilestoneInfo[];
+  commitments: CommitmentInfo[];
+}
+
+/** The milestones a metric is judged against, in date order. */
+export function milestonesOf(campaign: Pick<CampaignInfo, 'milestones'>, metric: string): MilestoneInfo[] {
+  return campaign.milestones.filter((m) => m.metrics.includes(metric)).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+}
+
+/** A campaign as one metric sees it: its own start and its own milestones. */
+export function metricView(campaign: Pick<CampaignInfo, 'startDate' | 'timeZone' | 'metrics' | 'milestones'>, metric: string) {
+  return { startDate: metricStart(campaign, metric), timeZone: campaign.timeZone, milestones: milestonesOf(campaign, metric) };
+}
+
+/** The first day a metric's work counts for its pace and plan. */
+export function metricStart(campaign: Pick<CampaignInfo, 'startDate' | 'metrics'>, metric: string): string {
+  const own = campaign.metrics.find((m) => m.key === metric)?.startDate;
+  return own && own > campaign.startDate ? own : campaign.startDate;
 }
 
 export interface MetricValue {
@@ -162,6 +217,8 @@ export interface ServerToClientEvents {
   activity: (message: ActivityMessage) => void;
   heartbeat: (message: Heartbeat) => void;
   mapChanged: (message: MapChangedMessage) => void;
+  /** An admin changed the campaign (metrics, milestones, targets, status): subscribe afresh. */
+  campaignChanged: (message: { campaign: string }) => void;
   /** The socket's access has ended (its key was revoked); the server disconnects it next. */
   accessEnded: (message: AccessEnded) => void;
 }

@@ -79,9 +79,10 @@ describe('cumulative reports', () => {
   it('turns a total into the difference, counts a retry once, and needs a reason to go down', async () => {
     const unit = '18079';
     const start = (await value(unit)).value;
+    const asOf = new Date().toISOString();
     const report = (id: string, total: number, reason?: string) =>
       post(server.url, '/api/v1/reports', server.keys.ingest, {
-        reports: [{ id, campaign: 'ha-tinh', metric: 'cccd_intake', unit, total, asOf: new Date().toISOString(), ...(reason ? { reason } : {}) }],
+        reports: [{ id, campaign: 'ha-tinh', metric: 'cccd_intake', unit, total, asOf, ...(reason ? { reason } : {}) }],
       });
 
     expect(await report(`r1-${start}`, start + 40)).toMatchObject({ status: 200, body: { accepted: 1, unchanged: 0, duplicates: 0 } });

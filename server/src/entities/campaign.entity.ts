@@ -1,8 +1,9 @@
+import { DEFAULT_PLAUSIBILITY, type CampaignStatus, type PlausibilityRule } from '@tiendo/shared';
 import { BigIntType, Entity, OptionalProps, PrimaryKey, PrimaryKeyProp, Property } from '@mikro-orm/core';
 
 @Entity({ tableName: 'campaign' })
 export class Campaign {
-  [OptionalProps]?: 'createdAt';
+  [OptionalProps]?: 'createdAt' | 'status';
 
   @PrimaryKey({ type: 'text' })
   id: string;
@@ -22,6 +23,9 @@ export class Campaign {
   @Property({ type: 'Date' })
   createdAt: Date = new Date();
 
+  @Property({ type: 'text' })
+  status: CampaignStatus = 'active';
+
   constructor(id: string, name: string, timeZone: string, startDate: string, rootUnit: string) {
     this.id = id;
     this.name = name;
@@ -35,6 +39,7 @@ export class Campaign {
 @Entity({ tableName: 'metric' })
 export class Metric {
   [PrimaryKeyProp]?: ['campaignId', 'key'];
+  [OptionalProps]?: 'plausibility' | 'shortName' | 'startDate' | 'activationOf';
 
   @PrimaryKey({ type: 'text' })
   campaignId: string;
@@ -48,6 +53,20 @@ export class Metric {
   @Property({ type: 'integer' })
   position: number;
 
+  @Property({ type: 'json' })
+  plausibility: PlausibilityRule = { ...DEFAULT_PLAUSIBILITY };
+
+  @Property({ type: 'text', nullable: true })
+  shortName: string | null = null;
+
+  /** When its work began, if after the campaign's start. */
+  @Property({ type: 'date', columnType: 'date', nullable: true })
+  startDate: string | null = null;
+
+  /** The intake metric this one activates. */
+  @Property({ type: 'text', nullable: true })
+  activationOf: string | null = null;
+
   constructor(campaignId: string, key: string, name: string, position: number) {
     this.campaignId = campaignId;
     this.key = key;
@@ -56,11 +75,20 @@ export class Metric {
   }
 }
 
-/** A named deadline: "Cam kết của Giám đốc", "Mốc Bộ giao". */
+/** A named deadline of some metrics: "Cam kết của Giám đốc" binds CCCD intake. */
 @Entity({ tableName: 'milestone' })
 export class Milestone {
+  [OptionalProps]?: 'document';
+
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
+
+  @Property({ type: 'text[]', columnType: 'text[]' })
+  metrics: string[];
+
+  /** The document that set it. */
+  @Property({ type: 'text', nullable: true })
+  document: string | null = null;
 
   @Property({ type: 'text' })
   campaignId: string;
@@ -71,10 +99,11 @@ export class Milestone {
   @Property({ type: 'date', columnType: 'date' })
   date: string;
 
-  constructor(campaignId: string, name: string, date: string) {
+  constructor(campaignId: string, name: string, date: string, metrics: string[]) {
     this.campaignId = campaignId;
     this.name = name;
     this.date = date;
+    this.metrics = metrics;
   }
 }
 
@@ -104,4 +133,53 @@ export class Target {
     this.unitCode = unitCode;
     this.target = target;
   }
+}
+
+/** A unit's own date for a metric. */
+@Entity({ tableName: 'commitment' })
+export class Commitment {
+  [PrimaryKeyProp]?: ['campaignId', 'metric', 'unitCode'];
+
+  @PrimaryKey({ type: 'text' })
+  campaignId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  metric!: string;
+
+  @PrimaryKey({ type: 'text' })
+  unitCode!: string;
+
+  @Property({ type: 'date', columnType: 'date' })
+  date!: string;
+
+  @Property({ type: 'text', nullable: true })
+  document!: string | null;
+}
+
+/** A target as it stood from `validFrom` on: the history of revisions, with their reasons. */
+@Entity({ tableName: 'target_version' })
+export class TargetVersion {
+  @PrimaryKey({ type: new BigIntType('number'), autoincrement: true })
+  id!: number;
+
+  @Property({ type: 'text' })
+  campaignId!: string;
+
+  @Property({ type: 'text' })
+  metric!: string;
+
+  @Property({ type: 'text' })
+  unitCode!: string;
+
+  @Property({ type: new BigIntType('number') })
+  target!: number;
+
+  @Property({ type: 'Date' })
+  validFrom!: Date;
+
+  @Property({ type: 'text' })
+  reason!: string;
+
+  @Property({ type: 'text' })
+  author!: string;
 }

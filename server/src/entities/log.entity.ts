@@ -6,13 +6,23 @@ import { BigIntType, Entity, PrimaryKey, PrimaryKeyProp, Property } from '@mikro
  * reads and for the schema.
  */
 
-/** Append-only: one record of counted work, keyed by the sender's idempotency id. */
+/**
+ * Append-only: one record of counted work, keyed by the sender's idempotency id within the
+ * sender's scope (the unit of the key that sent it) and its origin: a record posted as such,
+ * or the difference a cumulative report made.
+ */
 @Entity({ tableName: 'event' })
 export class CountedEvent {
-  [PrimaryKeyProp]?: ['campaignId', 'id'];
+  [PrimaryKeyProp]?: ['campaignId', 'senderScope', 'origin', 'id'];
 
   @PrimaryKey({ type: 'text' })
   campaignId!: string;
+
+  @PrimaryKey({ type: 'text' })
+  senderScope!: string;
+
+  @PrimaryKey({ type: 'text' })
+  origin!: 'event' | 'report';
 
   @PrimaryKey({ type: 'text' })
   id!: string;
@@ -43,6 +53,10 @@ export class CountedEvent {
 
   @Property({ type: 'integer', nullable: true })
   apiKeyId!: number | null;
+
+  /** Sent again as confirmed after the plausibility rule held it. */
+  @Property({ type: 'boolean' })
+  confirmed!: boolean;
 }
 
 /** The current value of a commune for a metric, and the sequence number that last set it. */
@@ -64,6 +78,10 @@ export class Counter {
 
   @Property({ type: new BigIntType('number') })
   lastSeq!: number;
+
+  /** When the latest of its records happened. */
+  @Property({ type: 'Date', nullable: true })
+  lastAt!: Date | null;
 }
 
 /** What a commune gained on one local date. */
@@ -116,8 +134,17 @@ export class Change {
   @Property({ type: new BigIntType('number') })
   dayValue!: number;
 
+  /** When the latest record of the batch for this commune happened. */
   @Property({ type: 'Date' })
   occurredAt!: Date;
+
+  /** When the earliest one did. */
+  @Property({ type: 'Date', nullable: true })
+  firstAt!: Date | null;
+
+  /** Whether the batch took something back from this commune. */
+  @Property({ type: 'boolean' })
+  negative!: boolean;
 }
 
 /** One row whose lock orders commits: sequence numbers are handed out in commit order. */
@@ -128,9 +155,16 @@ export class LogHead {
 
   @Property({ type: new BigIntType('number') })
   seq!: number;
+
+  /** The log's identity: a reset or restored database has another. */
+  @Property({ type: 'text' })
+  epoch!: string;
 }
 
-/** The instant a unit first reached its target. */
+/**
+ * Since when a unit has stood at or above its target (null: it no longer does), as decided at
+ * sequence number `seq`.
+ */
 @Entity({ tableName: 'completion' })
 export class Completion {
   [PrimaryKeyProp]?: ['campaignId', 'metric', 'unitCode'];
@@ -144,6 +178,9 @@ export class Completion {
   @PrimaryKey({ type: 'text' })
   unitCode!: string;
 
-  @Property({ type: 'Date' })
-  completedAt!: Date;
+  @Property({ type: 'Date', nullable: true })
+  completedAt!: Date | null;
+
+  @Property({ type: new BigIntType('number') })
+  seq!: number;
 }

@@ -56,16 +56,33 @@ describe('ingestion on a real database', () => {
 
   it('turns cumulative reports into differences under the sequence lock', async () => {
     const before = await dbValue('18091');
-    const report = (id: string, total: number) => ({ id, campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18091', total, asOf: new Date().toISOString() });
+    const now = Date.now();
+    const report = { id: 'rep-a', campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18091', total: before + 100, asOf: new Date(now).toISOString() };
     const results = await Promise.all([
-      t.ingest.ingestReports({ reports: [report('rep-a', before + 100)] }, t.principal),
-      t.ingest.ingestEvents({ events: [ev('18091', 5)] }, t.principal),
+      t.ingest.ingestReports({ reports: [report] }, t.principal),
+      t.ingest.ingestEvents({ events: [ev('18091', 5, { occurredAt: new Date(now - 1000).toISOString() })] }, t.principal),
     ]);
     expect(results[0]).toMatchObject({ duplicates: 0 });
     const after = await dbValue('18091');
-    // Whichever came first, the report sets the total it saw plus what came after it.
+    // The record happened before the report's instant: seen by the report when it came first,
+    // added on top when it came after.
     expect([before + 100, before + 105]).toContain(after);
-    expect(await t.ingest.ingestReports({ reports: [report('rep-a', before + 100)] }, t.principal)).toMatchObject({ accepted: 0, duplicates: 1 });
+    expect(await t.ingest.ingestReports({ reports: [report] }, t.principal)).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+});
+
+describe('what is stored with a record', () => {
+  it('keeps the sender scope, the origin and the confirmation of each record', async () => {
+    const big = ev('18097', 90_000, { confirmed: true });
+    await t.ingest.ingestEvents({ events: [big, ev('18097', 1)] }, t.principal);
+    await t.ingest.ingestReports({ reports: [{ id: 'stored-r', campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18097', total: 90_010, asOf: new Date().toISOString() }] }, t.principal);
+    const rows = await t.db.em().execute<{ id: string; origin: string; sender_scope: string; confirmed: boolean; delta: number }[]>(
+      `select id, origin, sender_scope, confirmed, delta from event where campaign_id = 'ha-tinh' and unit_code = '18097' order by received_at, id`);
+    expect(rows).toEqual([
+      { id: big.id, origin: 'event', sender_scope: '42', confirmed: true, delta: 90_000 },
+      expect.objectContaining({ origin: 'event', sender_scope: '42', confirmed: false, delta: 1 }),
+      { id: 'stored-r', origin: 'report', sender_scope: '42', confirmed: false, delta: 9 },
+    ]);
   });
 });
 

@@ -1,14 +1,20 @@
 /**
  * Ingestion rules: a batch is checked whole before anything is written (schema, campaign,
- * metric, unit, the key's scope, time) and then applied in one transaction, or not at all.
+ * metric, unit, the key's scope, time, plausibility) and then applied in one transaction, or
+ * not at all.
+ *
+ * Ids belong to the sender's scope: the same id from two communes is two records. Within one
+ * scope an id names one record for good: sent again with the same content it is a harmless
+ * duplicate, with other content a 409.
  */
-import { BadRequestException, ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { localDate, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { DEFAULT_PLAUSIBILITY, localDate, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
 import { describeIssues, eventBatchSchema, reportBatchSchema } from '@tiendo/shared/schemas';
 import type { z } from 'zod';
-import { IngestRepository, type NewEvent, type NewReport } from '../repositories/ingest.repository.js';
+import { IngestRepository, type NewEvent } from '../repositories/ingest.repository.js';
 import type { Principal } from './auth.service.js';
 import { Clock } from './clock.js';
+import type { LiveTree } from './live-tree.js';
 import { LiveService } from './live.service.js';
 
 /** Clocks of reporting systems drift; a record from a little ahead of ours is still accepted. */
@@ -30,6 +36,18 @@ interface Record {
   at: string;
 }
 
+/** What one record, or one commune's records in a batch, adds or takes. */
+interface Amount {
+  path: string;
+  /** The field the amount comes from: a record's delta, or a report's total. */
+  field?: 'delta' | 'total';
+  campaign: string;
+  metric: string;
+  unit: string;
+  delta: number;
+  confirmed: boolean;
+}
+
 @Injectable()
 export class IngestService {
   constructor(
@@ -41,64 +59,83 @@ export class IngestService {
   async ingestEvents(body: unknown, principal: Principal): Promise<EventBatchResult> {
     const { events } = parseBody(eventBatchSchema, body);
     const rows: NewEvent[] = events.map((e, i) => ({
-      campaign: e.campaign, id: e.id, metric: e.metric, unit: e.unit, delta: e.delta,
-      occurredAt: e.occurredAt, day: this.check({ ...e, at: e.occurredAt }, `events[${i}]`, 'occurredAt', principal),
-      source: e.source ?? principal.name, reason: e.reason ?? null, keyId: principal.keyId,
+      campaign: e.campaign, sender: principal.scope, origin: 'event', id: e.id, path: `events[${i}]`,
+      metric: e.metric, unit: e.unit, delta: e.delta, occurredAt: e.occurredAt,
+      day: this.check({ ...e, at: e.occurredAt }, `events[${i}]`, 'occurredAt', principal),
+      source: e.source ?? principal.name, reason: e.reason ?? null, keyId: principal.keyId, confirmed: e.confirmed === true,
     }));
+    refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
+    this.checkPlausible([...rows, ...batchTotals(rows)]);
     const { inserted, seq } = await this.repository.appendEvents(rows);
     return { accepted: inserted, duplicates: rows.length - inserted, seq };
   }
 
   /**
-   * "The total so far is N": the difference from the current value becomes an event. The
-   * report's id makes a retry count once, even when the report changed nothing.
+   * "The total so far was N at asOf": the difference from the value at that instant becomes an
+   * event on that instant, so a late report changes its own day and later days keep their
+   * gains. The report's id makes a retry count once, even when the report changed nothing.
    */
   async ingestReports(body: unknown, principal: Principal): Promise<ReportBatchResult> {
     const { reports } = parseBody(reportBatchSchema, body);
-    const days = reports.map((r, i) => this.check({ ...r, at: r.asOf }, `reports[${i}]`, 'asOf', principal));
+    const rows = reports.map((r, i) => ({
+      campaign: r.campaign, sender: principal.scope, id: r.id, path: `reports[${i}]`, metric: r.metric, unit: r.unit,
+      total: r.total, asOf: r.asOf, source: r.source ?? principal.name, reason: r.reason ?? null, confirmed: r.confirmed === true,
+      day: this.check({ ...r, at: r.asOf }, `reports[${i}]`, 'asOf', principal),
+    }));
+    const unique = refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.total === b.total && Date.parse(a.asOf) === Date.parse(b.asOf));
     let unchanged = 0;
     let duplicates = 0;
     const { inserted, seq } = await this.repository.appendDecided(async (reader) => {
       unchanged = 0;
-      duplicates = 0;
-      const unique = new Map<string, number>();
-      reports.forEach((r, i) => unique.has(IngestRepository.reportKey(r)) ? duplicates++ : unique.set(IngestRepository.reportKey(r), i));
-      const fresh = [...unique.values()];
-      const rows: NewReport[] = fresh.map((i) => {
-        const r = reports[i];
-        return { campaign: r.campaign, id: r.id, metric: r.metric, unit: r.unit, total: r.total, asOf: r.asOf, source: r.source ?? principal.name };
-      });
-      const known = await reader.recordReports(rows);
+      duplicates = rows.length - unique.length;
+      const known = await reader.recordReports(unique);
       duplicates += known.size;
-      const current = await reader.values(rows);
+      // In order of time, so that each report is judged with the earlier ones of the batch applied.
+      const fresh = unique.filter((r) => !known.has(IngestRepository.reportKey(r))).sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+      const stored = await reader.valuesAt(fresh.map((r) => ({ ...r, at: r.asOf })));
       const events: NewEvent[] = [];
-      for (const i of fresh) {
-        const r = reports[i];
-        if (known.has(IngestRepository.reportKey(r))) continue;
-        const counterKey = IngestRepository.counterKey(r);
-        const value = current.get(counterKey) ?? 0;
+      fresh.forEach((r, j) => {
+        const earlier = events.filter((e) => e.metric === r.metric && e.unit === r.unit && e.campaign === r.campaign && Date.parse(e.occurredAt) <= Date.parse(r.asOf));
+        const value = stored[j] + earlier.reduce((sum, e) => sum + e.delta, 0);
         const delta = r.total - value;
         if (delta === 0) {
           unchanged++;
-          continue;
+          return;
         }
         if (delta < 0 && !r.reason) {
           throw new UnprocessableEntityException(
-            `reports[${i}].total: ${r.total} is below the current value ${value} of ${r.metric} for unit ${r.unit}; a lower total is a correction and needs a reason`,
+            `${r.path}.total: ${r.total} is below the value ${value} of ${r.metric} for unit ${r.unit} as of ${r.asOf}; a lower total is a correction and needs a reason`,
           );
         }
+        this.checkPlausible([{ ...r, field: 'total', delta }]);
         events.push({
-          campaign: r.campaign, id: `report:${r.id}`, metric: r.metric, unit: r.unit, delta,
-          occurredAt: r.asOf, day: days[i], source: r.source ?? principal.name, reason: r.reason ?? null, keyId: principal.keyId,
+          campaign: r.campaign, sender: r.sender, origin: 'report', id: r.id, path: r.path, metric: r.metric, unit: r.unit, delta,
+          occurredAt: r.asOf, day: r.day, source: r.source, reason: r.reason, keyId: principal.keyId, confirmed: r.confirmed,
         });
-        current.set(counterKey, r.total);
-      }
+      });
       return events;
     });
     return { accepted: inserted, unchanged, duplicates, seq };
   }
 
-  /** Checks one record against the catalog, the campaign and the key; returns its local date. */
+  /**
+   * The plausibility rule of each metric: an amount beyond a share of the commune's target, or
+   * far beyond its best day, is refused unless its sender confirms it (and that is stored with
+   * the record). Real over-achievement stays possible: the rule judges one amount, not a total.
+   */
+  private checkPlausible(amounts: Amount[]): void {
+    for (const a of amounts) {
+      if (a.confirmed) continue;
+      const limit = plausibleLimit(this.live.tree(a.campaign)!, a.metric, a.unit);
+      if (limit === null || Math.abs(a.delta) <= limit.amount) continue;
+      throw new UnprocessableEntityException(
+        `${a.path}.${a.field ?? 'delta'}: ${a.delta > 0 ? '+' : ''}${a.delta} for ${a.metric} of unit ${a.unit} is implausible: ${limit.why} (at most ${limit.amount} at once); ` +
+        'check it, and if it is right send it again with "confirmed": true',
+      );
+    }
+  }
+
+/** Checks one record against the catalog, the campaign and the key; returns its local date. */
   private check(record: Record, path: string, timeField: string, principal: Principal): string {
     const tree = this.live.tree(record.campaign);
     if (!tree) throw new UnprocessableEntityException(`${path}.campaign: unknown campaign "${record.campaign}"`);
@@ -125,4 +162,58 @@ export class IngestService {
     }
     return day;
   }
+}
+
+/** The most a record may move a commune without confirmation, and the reason; null when there is nothing to judge by. */
+export function plausibleLimit(tree: LiveTree, metric: string, unit: string): { amount: number; why: string } | null {
+  const rule = tree.info.metrics.find((m) => m.key === metric)?.plausibility ?? DEFAULT_PLAUSIBILITY;
+  const stats = tree.commune(unit, metric);
+  if (!stats) return null;
+  const limits: { amount: number; why: string }[] = [];
+  if (stats.target > 0) {
+    limits.push({ amount: Math.round(rule.shareOfTarget * stats.target), why: `more than ${Math.round(rule.shareOfTarget * 100)}% of its target ${(stats.target)}` });
+  }
+  if (stats.activeDays >= rule.minDays && stats.bestDay > 0) {
+    limits.push({ amount: rule.timesBestDay * stats.bestDay, why: `more than ${rule.timesBestDay} times its best day (${(stats.bestDay)})` });
+  }
+  if (!limits.length) return null;
+  const tightest = limits.reduce((a, b) => (b.amount < a.amount ? b : a));
+  return tightest.amount >= rule.floor ? tightest : { amount: rule.floor, why: tightest.why };
+}
+
+/**
+ * Two records of one batch under one id: the same record twice counts once; two different
+ * records are a conflict. Returns the batch without the repeats.
+ */
+function refuseTwins<T extends { campaign: string; id: string; path: string }>(rows: T[], same: (a: T, b: T) => boolean): T[] {
+  const seen = new Map<string, T>();
+  for (const row of rows) {
+    const k = `${row.campaign}\u0000${row.id}`;
+    const first = seen.get(k);
+    if (!first) seen.set(k, row);
+    else if (!same(first, row)) {
+      throw new ConflictException(`${row.path}.id: "${row.id}" is also the id of ${first.path} in this batch, with other content; each record needs its own id`);
+    }
+  }
+  return [...seen.values()];
+}
+
+/**
+ * A commune's records of one batch, taken together: a thousand small records add up as one
+ * large one. A confirmed record among them explains the total.
+ */
+function batchTotals(rows: NewEvent[]): Amount[] {
+  const groups = new Map<string, Amount & { count: number }>();
+  for (const r of rows) {
+    const k = `${r.campaign}\u0000${r.metric}\u0000${r.unit}\u0000${Math.sign(r.delta)}`;
+    const g = groups.get(k);
+    if (g) {
+      g.delta += r.delta;
+      g.count++;
+      g.confirmed ||= r.confirmed;
+    } else {
+      groups.set(k, { path: r.path, campaign: r.campaign, metric: r.metric, unit: r.unit, delta: r.delta, confirmed: r.confirmed, count: 1 });
+    }
+  }
+  return [...groups.values()].filter((g) => g.count > 1);
 }

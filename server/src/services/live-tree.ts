@@ -3,6 +3,12 @@
  * today's gain, the last 7 full days' gain and the completion instant. Communes hold the truth
  * (from the change log); every higher unit is kept as the sum of its children, updated by
  * differences so that one change costs the depth of the tree, not its size.
+ *
+ * Completion follows the values in time order: a unit is complete since the instant from which
+ * it has stood at or above its target. A correction that takes it below withdraws the
+ * completion; a record in time order that lifts it over sets it. A late record, or a
+ * correction, may move that instant: such units are listed for an exact recount from the
+ * records (LiveService does it), never guessed.
  */
 import { addDays, localDate, PACE_DAYS, type CampaignInfo, type MetricValue, type UnitInfo, type UnitValues } from '@tiendo/shared';
 import type { CampaignState, ChangeRow } from '../repositories/live.repository.js';
@@ -15,6 +21,17 @@ interface Cell {
   today: number;
   last7: number;
   completedAt: number | null;
+  /** When the latest record counted here happened. */
+  lastAt: number;
+}
+
+/** What the plausibility rule judges a commune's records by. */
+export interface CommuneStats {
+  target: number;
+  /** The largest gain of one day so far. */
+  bestDay: number;
+  /** Days with records. */
+  activeDays: number;
 }
 
 interface Node {
@@ -24,15 +41,26 @@ interface Node {
   cells: Map<string, Cell>;
   /** Communes only: metric -> local date -> gain, for the pace window. */
   days: Map<string, Map<string, number>> | null;
+  /** Communes only: metric -> best day and days with records. */
+  stats: Map<string, { bestDay: number; activeDays: number }> | null;
   /** Sequence number of the last change that touched this unit. */
   changedSeq: number;
 }
 
+/** A unit's completion as decided: since when it stands at or above its target, or null. */
 export interface Completed {
   campaign: string;
   metric: string;
   unit: string;
-  completedAt: number;
+  completedAt: number | null;
+}
+
+/** A unit whose completion instant must be recounted from the records. */
+export interface Recount {
+  campaign: string;
+  metric: string;
+  unit: string;
+  target: number;
 }
 
 export class LiveTree {
@@ -55,9 +83,10 @@ export class LiveTree {
       const node: Node = {
         info, parent, children: [], cells: new Map(), changedSeq: 0,
         days: info.level === 'commune' ? new Map(this.info.metrics.map((m) => [m.key, new Map()])) : null,
+        stats: info.level === 'commune' ? new Map(this.info.metrics.map((m) => [m.key, { bestDay: 0, activeDays: 0 }])) : null,
       };
       for (const m of this.info.metrics) {
-        node.cells.set(m.key, { value: 0, target: 0, explicitTarget: null, today: 0, last7: 0, completedAt: null });
+        node.cells.set(m.key, { value: 0, target: 0, explicitTarget: null, today: 0, last7: 0, completedAt: null, lastAt: 0 });
       }
       parent?.children.push(node);
       this.nodes.set(info.code, node);
@@ -72,9 +101,11 @@ export class LiveTree {
       const cell = node?.cells.get(c.metric);
       if (!node || !cell) continue;
       cell.value = c.value;
+      cell.lastAt = c.lastAt;
       node.changedSeq = Math.max(node.changedSeq, c.lastSeq);
     }
     for (const d of state.days) this.nodes.get(d.unit)?.days?.get(d.metric)?.set(d.day, d.value);
+    for (const b of state.best) this.nodes.get(b.unit)?.stats?.set(b.metric, { bestDay: b.bestDay, activeDays: b.activeDays });
     for (const c of state.completions) {
       const cell = this.nodes.get(c.unit)?.cells.get(c.metric);
       if (cell) cell.completedAt = c.completedAt;
@@ -129,26 +160,32 @@ export class LiveTree {
 
   /**
    * Applies one change row (absolute values of a commune). Returns how much the commune's
-   * value moved and the units that reached their target with it.
+   * value moved, the completions it decided (set or withdrawn) and the units whose completion
+   * instant must be recounted from the records.
    */
-  apply(row: ChangeRow): { delta: number; completed: Completed[] } {
+  apply(row: ChangeRow): { delta: number; decided: Completed[]; recount: Recount[] } {
     const node = this.nodes.get(row.unit);
     const cell = node?.cells.get(row.metric);
     const days = node?.days?.get(row.metric);
-    if (!node || !cell || !days) return { delta: 0, completed: [] };
+    if (!node || !cell || !days) return { delta: 0, decided: [], recount: [] };
 
     const valueDelta = row.value - cell.value;
     let todayDelta = 0;
     let last7Delta = 0;
     const windowStart = addDays(this.today, -PACE_DAYS);
+    const stats = node.stats!.get(row.metric)!;
+    stats.bestDay = Math.max(stats.bestDay, row.dayValue);
     if (row.day >= windowStart) {
-      const dayDelta = row.dayValue - (days.get(row.day) ?? 0);
+      const before = days.get(row.day);
+      const dayDelta = row.dayValue - (before ?? 0);
       days.set(row.day, row.dayValue);
       if (row.day === this.today) todayDelta = dayDelta;
       else if (row.day < this.today) last7Delta = dayDelta;
+      if (before === undefined) stats.activeDays++;
     }
 
-    const completed: Completed[] = [];
+    const decided: Completed[] = [];
+    const recount: Recount[] = [];
     for (let n: Node | null = node; n; n = n.parent) {
       const c = n.cells.get(row.metric)!;
       c.value += valueDelta;
@@ -156,12 +193,66 @@ export class LiveTree {
       c.last7 += last7Delta;
       n.changedSeq = row.seq;
       this.dirty.add(n.info.code);
-      if (c.completedAt === null && c.target > 0 && c.value >= c.target) {
+      const late = row.firstAt < c.lastAt;
+      c.lastAt = Math.max(c.lastAt, row.occurredAt);
+      const unit = { campaign: this.info.id, metric: row.metric, unit: n.info.code };
+      if (!(c.target > 0 && c.value >= c.target)) {
+        if (c.completedAt !== null) {
+          c.completedAt = null;
+          decided.push({ ...unit, completedAt: null });
+        }
+      } else if (c.completedAt === null) {
+        // In time order, the batch's latest record crossed the target; otherwise recount.
         c.completedAt = row.occurredAt;
-        completed.push({ campaign: this.info.id, metric: row.metric, unit: n.info.code, completedAt: row.occurredAt });
+        decided.push({ ...unit, completedAt: row.occurredAt });
+        if (late || row.negative || row.firstAt !== row.occurredAt) recount.push({ ...unit, target: c.target });
+      } else if (row.firstAt < c.completedAt || row.negative) {
+        recount.push({ ...unit, target: c.target });
       }
     }
-    return { delta: valueDelta, completed };
+    return { delta: valueDelta, decided, recount };
+  }
+
+  /** Sets a unit's completion as recounted from the records. */
+  setCompletion(code: string, metric: string, completedAt: number | null): boolean {
+    const node = this.nodes.get(code);
+    const cell = node?.cells.get(metric);
+    if (!node || !cell || cell.completedAt === completedAt) return false;
+    cell.completedAt = completedAt;
+    this.dirty.add(code);
+    return true;
+  }
+
+  /**
+   * Completions that disagree with the values, e.g. after a restart or a change of targets:
+   * those standing below their target are withdrawn at once (returned as decided), those at
+   * or above it without an instant are to be recounted.
+   */
+  verifyCompletions(): { decided: Completed[]; recount: Recount[] } {
+    const decided: Completed[] = [];
+    const recount: Recount[] = [];
+    for (const n of this.order) {
+      for (const [metric, c] of n.cells) {
+        const unit = { campaign: this.info.id, metric, unit: n.info.code };
+        const complete = c.target > 0 && c.value >= c.target;
+        if (!complete && c.completedAt !== null) {
+          c.completedAt = null;
+          this.dirty.add(n.info.code);
+          decided.push({ ...unit, completedAt: null });
+        } else if (complete && c.completedAt === null) {
+          recount.push({ ...unit, target: c.target });
+        }
+      }
+    }
+    return { decided, recount };
+  }
+
+  /** A commune's target, best day and days with records for a metric; undefined for other units. */
+  commune(code: string, metric: string): CommuneStats | undefined {
+    const node = this.nodes.get(code);
+    const stats = node?.stats?.get(metric);
+    const cell = node?.cells.get(metric);
+    return stats && cell ? { target: cell.target, ...stats } : undefined;
   }
 
   /**
@@ -215,15 +306,16 @@ export class LiveTree {
           }
           cell.target = cell.explicitTarget ?? 0;
         } else {
-          let value = 0, today = 0, last7 = 0, target = 0;
+          let value = 0, today = 0, last7 = 0, target = 0, lastAt = 0;
           for (const child of node.children) {
             const c = child.cells.get(metric)!;
             value += c.value;
             today += c.today;
             last7 += c.last7;
             target += c.target;
+            lastAt = Math.max(lastAt, c.lastAt);
           }
-          Object.assign(cell, { value, today, last7, target: cell.explicitTarget ?? target });
+          Object.assign(cell, { value, today, last7, lastAt, target: cell.explicitTarget ?? target });
         }
         if (node.changedSeq === 0 && node.children.length) {
           node.changedSeq = Math.max(...node.children.map((c) => c.changedSeq));

@@ -8,7 +8,7 @@ import { addDays, localDate, PACE_DAYS, type CampaignInfo, type Snapshot, type A
 import { Database } from '../database/database.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import { Clock } from './clock.js';
-import { LiveTree, type Completed } from './live-tree.js';
+import { LiveTree, type Completed, type Recount } from './live-tree.js';
 
 const CATCH_UP_PAGE = 5000;
 /** A NOTIFY can be lost while the listening connection is down: poll as a safety net. */
@@ -45,6 +45,8 @@ export class LiveService implements OnApplicationShutdown {
   /** Where this instance stood in the log, hourly: what lies a day behind can go. */
   private positions: { at: number; seq: number }[] = [];
   private lastRead = Date.now();
+  /** Units whose completion instant is to be recounted from the records, by campaign|metric|unit. */
+  private recounts = new Map<string, Recount>();
 
   constructor(
     private readonly db: Database,
@@ -84,8 +86,12 @@ export class LiveService implements OnApplicationShutdown {
       const units = await this.repository.subtree(info.rootUnit);
       const sinceDay = addDays(localDate(now, info.timeZone), -PACE_DAYS);
       const loaded = await this.repository.load(info, units, sinceDay);
-      trees.set(info.id, new LiveTree(loaded.state, loaded.seq, now));
+      const tree = new LiveTree(loaded.state, loaded.seq, now);
+      trees.set(info.id, tree);
       seq = Math.min(seq, loaded.seq);
+      const verified = tree.verifyCompletions();
+      if (verified.decided.length) await this.repository.recordCompletions(verified.decided, loaded.seq);
+      this.queueRecounts(verified.recount);
     }
     this.trees = trees;
     // Trees loaded at different instants: replaying rows some already hold is harmless,
@@ -188,13 +194,14 @@ export class LiveService implements OnApplicationShutdown {
     for (;;) {
       const rows = await this.repository.changesAfter(this.appliedSeq, CATCH_UP_PAGE);
       this.lastRead = Date.now();
-      if (!rows.length) return;
-      const completed: Completed[] = [];
+      if (!rows.length) break;
+      const decided: Completed[] = [];
       for (const row of rows) {
         const tree = this.trees.get(row.campaign);
         if (!tree) continue;
         const applied = tree.apply(row);
-        completed.push(...applied.completed);
+        decided.push(...applied.decided);
+        this.queueRecounts(applied.recount);
         // Rows of one batch for other days of the same commune carry the same value: no news.
         if (applied.delta !== 0) {
           const items = this.activity.get(row.campaign) ?? this.activity.set(row.campaign, []).get(row.campaign)!;
@@ -206,7 +213,36 @@ export class LiveService implements OnApplicationShutdown {
       }
       this.appliedSeq = rows[rows.length - 1].seq;
       for (const listener of this.appliedListeners) listener();
-      if (completed.length) await this.repository.recordCompletions(completed);
+      if (decided.length) await this.repository.recordCompletions(decided, this.appliedSeq);
     }
+    await this.recount();
+  }
+
+  private queueRecounts(units: Recount[]): void {
+    for (const u of units) this.recounts.set(`${u.campaign}|${u.metric}|${u.unit}`, u);
+  }
+
+  /**
+   * Recounts the completion instants a late record or a correction may have moved, from the
+   * records themselves; what changes goes out with the next flush.
+   */
+  private async recount(): Promise<void> {
+    const queued = [...this.recounts.values()];
+    this.recounts.clear();
+    const decided: Completed[] = [];
+    for (const [i, u] of queued.entries()) {
+      const tree = this.trees.get(u.campaign);
+      if (!tree?.has(u.unit)) continue;
+      try {
+        const at = await this.repository.completionInstant(u.campaign, tree.info.timeZone, u.metric, tree.communesOf(u.unit), u.target);
+        if (tree.setCompletion(u.unit, u.metric, at)) decided.push({ campaign: u.campaign, metric: u.metric, unit: u.unit, completedAt: at });
+      } catch (error) {
+        this.queueRecounts(queued.slice(i));
+        throw error;
+      }
+    }
+    if (!decided.length) return;
+    await this.repository.recordCompletions(decided, this.appliedSeq);
+    for (const listener of this.appliedListeners) listener();
   }
 }

@@ -30,8 +30,12 @@ describe('the whole country', () => {
     const communes = units.filter((u) => u.level === 'commune');
     await seed.seedCampaign('national', 'Toàn quốc', 'VN', 'Asia/Ho_Chi_Minh', {
       startDate: '2023-01-01',
-      milestones: [{ name: 'Mốc Bộ giao', date: '2023-07-29' }],
-      metrics: [{ key: 'cccd_intake', name: 'CCCD', targets: new Map(communes.map((c) => [c.code, 1000])), schedules: [] }],
+      milestones: [{ name: 'Mốc Bộ giao', date: '2023-07-29', metrics: ['cccd_intake'], document: 'Kế hoạch' }],
+      metrics: [{
+        key: 'cccd_intake', name: 'CCCD', shortName: 'CCCD', startDate: '2023-01-01', activationOf: null,
+        targets: new Map(communes.map((c) => [c.code, 1000])), schedules: [],
+      }],
+      commitments: [],
     });
     const clock = Clock.wall();
     live = new LiveService(t.db, new LiveRepository(t.db), clock);

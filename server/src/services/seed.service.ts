@@ -7,7 +7,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { UnitInfo } from '@tiendo/shared';
 import { catalog, subtree } from '../catalog/catalog.js';
 import { Database } from '../database/database.js';
-import { Campaign, Metric, Milestone, Target } from '../entities/index.js';
+import { Campaign, Commitment, Metric, Milestone, Target, TargetVersion } from '../entities/index.js';
 import { KeyRepository } from '../repositories/key.repository.js';
 import type { DemoPlan } from '../simulator/demo-plan.js';
 
@@ -62,12 +62,19 @@ export class SeedService {
     await em.transactional(async (tem) => {
       // Flushed first: the other rows refer to it and the entities declare no relations.
       await tem.persistAndFlush(new Campaign(id, name, timeZone, plan.startDate, rootUnit));
-      plan.metrics.forEach((m, i) => tem.persist(new Metric(id, m.key, m.name, i)));
-      for (const ms of plan.milestones) tem.persist(new Milestone(id, ms.name, ms.date));
+      plan.metrics.forEach((m, i) => {
+        const metric = new Metric(id, m.key, m.name, i);
+        Object.assign(metric, { shortName: m.shortName, startDate: m.startDate > plan.startDate ? m.startDate : null, activationOf: m.activationOf });
+        tem.persist(metric);
+      });
+      for (const ms of plan.milestones) tem.persist(Object.assign(new Milestone(id, ms.name, ms.date, ms.metrics), { document: ms.document }));
       await tem.flush();
       for (const m of plan.metrics) {
-        await tem.insertMany(Target, [...m.targets].map(([unit, target]) => ({ campaignId: id, metric: m.key, unitCode: unit, target })));
+        const targets = [...m.targets].map(([unit, target]) => ({ campaignId: id, metric: m.key, unitCode: unit, target }));
+        await tem.insertMany(Target, targets);
+        await tem.insertMany(TargetVersion, targets.map((t) => ({ ...t, validFrom: new Date(0), reason: 'Chỉ tiêu ban đầu', author: 'Dữ liệu mẫu' })));
       }
+      await tem.insertMany(Commitment, plan.commitments.map((c) => ({ campaignId: id, metric: c.metric, unitCode: c.unit, date: c.date, document: c.document })));
     });
     this.logger.log(`Created campaign "${id}" starting ${plan.startDate}.`);
   }

@@ -11,6 +11,9 @@ import { REFERENCE } from './reference.js';
 export interface MetricPlan {
   key: string;
   name: string;
+  shortName: string;
+  startDate: string;
+  activationOf: string | null;
   /** Target by commune code; they sum exactly to the metric's target. */
   targets: Map<string, number>;
   schedules: CommuneSchedule[];
@@ -18,8 +21,9 @@ export interface MetricPlan {
 
 export interface DemoPlan {
   startDate: string;
-  milestones: { name: string; date: string }[];
+  milestones: { name: string; date: string; metrics: string[]; document: string }[];
   metrics: MetricPlan[];
+  commitments: { metric: string; unit: string; date: string; document: string }[];
 }
 
 /** Communes weigh by a repeatable draw; wards and towns hold more people per unit. */
@@ -57,12 +61,24 @@ export function demoPlan(units: readonly UnitInfo[], shift: number): DemoPlan {
       const lead = Math.round(span * (1 - finishRank.get(c.code)!)) + (c.code === REFERENCE.firstCommune ? 3 : 0);
       return communeDays(c.code, m.key, finals[i], addDays(m.start, shift), addDays(m.finish, shift - lead));
     });
-    return { key: m.key, name: m.name, targets, schedules };
+    return {
+      key: m.key, name: m.name, shortName: m.shortName, startDate: addDays(m.start, shift),
+      activationOf: 'activationOf' in m ? m.activationOf : null, targets, schedules,
+    };
   });
+
+  // The committed districts promised a date a few days after their last commune finished.
+  const commitments = metrics
+    .filter((m) => m.key !== 'cccd_intake')
+    .flatMap((m) => REFERENCE.eidCommitted.map((district) => {
+      const finish = m.schedules.filter((s) => units.find((u) => u.code === s.unit)?.parent === district).map((s) => s.days.at(-1)!.date).sort().at(-1)!;
+      return { metric: m.key, unit: district, date: addDays(finish, 4), document: 'Cam kết của Công an huyện' };
+    }));
 
   return {
     startDate: addDays(REFERENCE.startDate, shift),
-    milestones: REFERENCE.milestones.map((ms) => ({ name: ms.name, date: addDays(ms.date, shift) })),
+    milestones: REFERENCE.milestones.map((ms) => ({ name: ms.name, date: addDays(ms.date, shift), metrics: [...ms.metrics], document: ms.document })),
     metrics,
+    commitments,
   };
 }

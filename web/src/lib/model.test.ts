@@ -8,9 +8,11 @@ const campaign: CampaignInfo = {
   id: 'ha-tinh', name: 'CCCD', timeZone: TZ, startDate: '2023-01-01', rootUnit: '42',
   metrics: [{ key: 'm', name: 'M' }],
   milestones: [
-    { name: 'Mốc Bộ giao', date: '2023-07-29' },
-    { name: 'Cam kết của Giám đốc', date: '2023-05-20' },
+    { name: 'Mốc Bộ giao', date: '2023-07-29', metrics: ['m'] },
+    { name: 'Cam kết của Giám đốc', date: '2023-05-20', metrics: ['m'] },
   ],
+  status: 'active',
+  commitments: [],
 };
 const district = (code: string): UnitInfo => ({ code, name: code, fullName: code, type: 'Huyện', level: 'district', parent: '42' });
 const values = (rows: [string, number, number, number, number | null][]) =>
@@ -100,19 +102,28 @@ describe('expectedProgress', () => {
   const TZ = 'Asia/Ho_Chi_Minh';
   const base: CampaignInfo = {
     id: 'c', name: 'c', timeZone: TZ, startDate: '2023-05-01', rootUnit: '42',
-    metrics: [], milestones: [{ name: 'Bộ', date: '2023-05-30' }, { name: 'Cam kết', date: '2023-05-10' }],
+    metrics: [{ key: 'm', name: 'M' }, { key: 'late', name: 'L', startDate: '2023-05-11' }],
+    milestones: [{ name: 'Bộ', date: '2023-05-30', metrics: ['m', 'late'] }, { name: 'Cam kết', date: '2023-05-10', metrics: ['m'] }],
+    status: 'active',
+    commitments: [],
   };
 
   it('follows the straight line to the next milestone, as the pace chart draws it', () => {
-    expect(expectedProgress(base, startOfLocalDay('2023-05-01', TZ))).toBe(0);
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-05-01', TZ))).toBe(0);
     // Half of the ten days to the end of 10 May.
-    expect(expectedProgress(base, startOfLocalDay('2023-05-06', TZ))).toBeCloseTo(0.5, 10);
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-05-06', TZ))).toBeCloseTo(0.5, 10);
     // After 10 May the line runs to the end of 30 May: 20 of 30 days gone on the 21st.
-    expect(expectedProgress(base, startOfLocalDay('2023-05-21', TZ))).toBeCloseTo(20 / 30, 10);
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-05-21', TZ))).toBeCloseTo(20 / 30, 10);
+  });
+
+  it('follows a metric from its own first day to its own milestones', () => {
+    // From 11 May to the end of 30 May: 10 of 20 days gone on the 21st; "Cam kết" does not bind it.
+    expect(expectedProgress(base, 'late', startOfLocalDay('2023-05-21', TZ))).toBeCloseTo(0.5, 10);
+    expect(expectedProgress(base, 'late', startOfLocalDay('2023-05-06', TZ))).toBe(0);
   });
 
   it('expects everything once every milestone has passed, and nothing without milestones', () => {
-    expect(expectedProgress(base, startOfLocalDay('2023-06-02', TZ))).toBe(1);
-    expect(expectedProgress({ ...base, milestones: [] }, startOfLocalDay('2023-05-06', TZ))).toBeNull();
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-06-02', TZ))).toBe(1);
+    expect(expectedProgress({ ...base, milestones: [] }, 'm', startOfLocalDay('2023-05-06', TZ))).toBeNull();
   });
 });

@@ -39,7 +39,10 @@ export type ConnectionState = 'connecting' | 'live' | 'offline' | 'rejected';
 
 export type FeedItem =
   | { kind: 'record'; id: number; unit: string; metric: string; delta: number; at: number }
-  | { kind: 'completion'; id: number; unit: string; metric: string; at: number };
+  /** `withdrawn`: a later correction took the unit back below its target. */
+  | { kind: 'completion'; id: number; unit: string; metric: string; at: number; withdrawn?: boolean }
+  /** A correction took a completed unit back below its target. */
+  | { kind: 'withdrawal'; id: number; unit: string; metric: string; at: number };
 
 /** A district (or the whole scope) has just reached its target. */
 export interface Completion {
@@ -103,7 +106,8 @@ export class LiveStore {
       this.connection = 'offline';
       this.#pending = false;
       this.#buffer = [];
-      // Socket.IO does not reconnect by itself after the server closed the connection.
+      // Socket.IO does not reconnect by itself after the server closed the connection (after
+      // the server ended the key's access, nothing would come of it: see the return above).
       if (reason === 'io server disconnect') this.#retry(() => socket.connect());
     });
     socket.on('connect_error', (error) => {
@@ -258,14 +262,23 @@ export class LiveStore {
     this.values = next;
   }
 
-  /** A unit whose completedAt turns non-null has just reached its target. */
+  /**
+   * A unit whose completedAt turns non-null has just reached its target; one whose completedAt
+   * turns null was taken back below it by a correction, and its earlier completion is struck.
+   */
   #noteCompletions(values: readonly UnitValues[]): void {
     const completions: FeedItem[] = [];
+    const withdrawn = new Set<string>();
     for (const unit of values) {
       const before = this.values.get(unit.code);
       if (!before) continue;
       for (const [metric, value] of Object.entries(unit.metrics)) {
         const was = before.metrics[metric];
+        if (value.completedAt == null && was?.completedAt != null) {
+          withdrawn.add(`${unit.code}|${metric}`);
+          completions.push({ kind: 'withdrawal', id: this.#nextId++, unit: unit.code, metric, at: this.serverNow() });
+          continue;
+        }
         if (value.completedAt == null || (was && was.completedAt != null)) continue;
         const id = this.#nextId++;
         completions.push({ kind: 'completion', id, unit: unit.code, metric, at: value.completedAt });
@@ -275,7 +288,12 @@ export class LiveStore {
         }
       }
     }
-    if (completions.length) this.feed = [...completions, ...this.feed].slice(0, FEED_LENGTH);
+    if (!completions.length) return;
+    const feed = withdrawn.size
+      ? this.feed.map((item) => (item.kind === 'completion' && withdrawn.has(`${item.unit}|${item.metric}`) ? { ...item, withdrawn: true } : item))
+      : this.feed;
+    this.feed = [...completions, ...feed].slice(0, FEED_LENGTH);
+    if (this.celebration && withdrawn.has(`${this.celebration.unit}|${this.celebration.metric}`)) this.celebration = null;
   }
 
   /** A fresh screen's ticker starts with the latest completions, not empty. */

@@ -48,7 +48,7 @@ class FakeSocket {
 
 const campaign: CampaignInfo = {
   id: 'ha-tinh', name: 'Chiến dịch', timeZone: 'Asia/Ho_Chi_Minh', startDate: '2023-01-01', rootUnit: '42',
-  metrics: [{ key: 'cccd_intake', name: 'CCCD gắn chip' }], milestones: [],
+  metrics: [{ key: 'cccd_intake', name: 'CCCD gắn chip' }], milestones: [], status: 'active', commitments: [],
 };
 const units: UnitInfo[] = [
   { code: '42', name: 'Hà Tĩnh', fullName: 'Tỉnh Hà Tĩnh', type: 'Tỉnh', level: 'province', parent: null },
@@ -149,10 +149,10 @@ describe('LiveStore', () => {
     expect(socket.lastSubscribe.request.since).toBe(10);
   });
 
-  it('reconnects by itself when the connection failed for another reason than the key', () => {
+  it('reconnects by itself when the server was too busy to take the connection', () => {
     socket.drop();
     socket.active = false;
-    socket.fire('connect_error', Object.assign(new Error('server error'), { data: { code: 'unavailable' } }));
+    socket.fire('connect_error', Object.assign(new Error('too many attempts'), { data: { code: 'busy' } }));
     expect(store.connection).toBe('offline');
     const before = socket.connects;
     vi.advanceTimersByTime(5_000);
@@ -230,6 +230,29 @@ describe('LiveStore', () => {
     expect(store.celebration?.unit).toBe('443');
     socket.fire('changes', change(11, 12, [unit('443', 101, 100, 5)]));
     expect(store.feed).toHaveLength(2);
+  });
+
+  it('withdraws a completion a correction took back: the ticker says so and strikes the earlier one', () => {
+    socket.fire('changes', change(10, 11, [unit('18550', 100, 100, 5), unit('443', 100, 100, 5)]));
+    socket.fire('changes', change(11, 12, [unit('18550', 97, 100, null), unit('443', 97, 100, null)]));
+    expect(store.feed.map((f) => [f.kind, f.unit, f.kind === 'completion' ? Boolean(f.withdrawn) : null])).toEqual([
+      ['withdrawal', '18550', null],
+      ['withdrawal', '443', null],
+      ['completion', '18550', true],
+      ['completion', '443', true],
+    ]);
+    expect(store.celebration).toBeNull();
+    // Complete again later: announced again.
+    socket.fire('changes', change(12, 13, [unit('443', 100, 100, 9)]));
+    expect(store.feed[0]).toMatchObject({ kind: 'completion', unit: '443', at: 9 });
+  });
+
+  it('drops what it holds and asks for a snapshot when the server follows another change log', () => {
+    socket.fire('heartbeat', { epoch: 'e1', seq: 10, serverTime: 1_000_000, clockRate: 1 });
+    expect(socket.subscribes).toHaveLength(1);
+    socket.fire('heartbeat', { epoch: 'e2', seq: 40, serverTime: 1_000_000, clockRate: 1 });
+    expect(socket.subscribes).toHaveLength(2);
+    expect(socket.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42' });
   });
 
   it('starts the ticker with the latest completions of the snapshot', () => {

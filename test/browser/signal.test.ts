@@ -104,7 +104,7 @@ describe.skipIf(!hasChromium)('a wall that cannot be live, in Chromium (skipped 
     }
   });
 
-  it('says plainly that a revoked key is no longer valid, and forgets it', async () => {
+  it('says plainly that a revoked key is no longer valid, at once and after a restart, and forgets it', async () => {
     const created = await post<KeyCreated>(server.url, '/api/v1/keys', server.keys.admin, { name: 'TV phòng chỉ huy', role: 'display', scope: '42' });
     expect(created.status).toBe(201);
     const browser = await launch();
@@ -115,11 +115,21 @@ describe.skipIf(!hasChromium)('a wall that cannot be live, in Chromium (skipped 
       await waitForCounters(page, expectedCounters(await snapshot(server)));
       expect(await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).toBe(created.body.key);
 
+      // Revoked while on screen: the server ends the access, the figures dim under the banner.
+      await page.goto(`${server.url}/?kiosk=1`);
+      await waitForCounters(page, expectedCounters(await snapshot(server)));
       const revoked = await fetch(`${server.url}/api/v1/keys/${created.body.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${server.keys.admin}` } });
       expect(revoked.status).toBe(200);
-      await page.goto(`${server.url}/?kiosk=1`);
       await expect.poll(() => banner(page).textContent(), { timeout: 15_000 }).toContain('Khóa hiển thị đã bị thu hồi hoặc không hợp lệ');
       expect(await banner(page).textContent()).toContain('?key=');
+      await expect.poll(() => contentOpacity(page), { timeout: 5000 }).toBeLessThan(0.5);
+      expect(await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).toBeNull();
+      await page.screenshot({ path: artifact('signal-key-revoked-live.png') });
+
+      // Revoked while the TV was off: it starts with the stored key and is refused at once.
+      await page.evaluate(([k, v]) => localStorage.setItem(k, v), [STORAGE_KEY, created.body.key]);
+      await page.reload();
+      await expect.poll(() => banner(page).textContent(), { timeout: 15_000 }).toContain('Khóa hiển thị đã bị thu hồi hoặc không hợp lệ');
       expect(await page.evaluate((k) => localStorage.getItem(k), STORAGE_KEY)).toBeNull();
       expect(await page.getByTestId('waiting').count()).toBe(0);
       await page.screenshot({ path: artifact('signal-key-revoked.png') });

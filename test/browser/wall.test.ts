@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
     }
   });
 
-  it('colours the map against the plan at the switch, or from a kiosk's address', async () => {
+  it("colours the map against the plan at the switch, or from a kiosk's address", async () => {
     const browser = await launch();
     try {
       const page = await open(browser, server);

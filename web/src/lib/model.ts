@@ -89,11 +89,6 @@ export function metricOf(values: ReadonlyMap<string, UnitValues>, code: string, 
   return values.get(code)?.metrics[metric] ?? EMPTY;
 }
 
-/** Milestones by date, earliest first. */
-export function sortedMilestones(campaign: CampaignInfo): MilestoneInfo[] {
-  return [...campaign.milestones].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-}
-
 /** The milestone of a metric a unit is working towards now: the earliest of its own not yet passed. */
 export function nextMilestone(campaign: CampaignInfo, metric: string, now: number): MilestoneInfo | null {
   return metricView(campaign, metric).milestones.find((m) => daysLeft(m.date, now, campaign.timeZone) > 0) ?? null;

@@ -32,7 +32,7 @@ describe.skipIf(!hasChromium)('a wall that cannot be live, in Chromium (skipped 
     // screen could make up from its units.
     const imported = await importMap(server, jsonBytes(haTinhBoundaries().communes), { level: 'commune' });
     expect(imported.status).toBe(200);
-    expect((await confirmMap(server, imported.body.importId)).status).toBe(200);
+    expect((await confirmMap(server, imported.body.importId!)).status).toBe(200);
   });
 
   afterAll(async () => {

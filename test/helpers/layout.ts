@@ -48,9 +48,9 @@ export async function layoutProblems(page: Page, floors: TypeFloors): Promise<st
         const style = getComputedStyle(el);
         return style.display !== 'none' && style.visibility !== 'hidden' && Number(style.opacity) > 0;
       };
-      const ownText = (el: Element) => [...el.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
+      const ownText = (el: Element) => Array.from(el.childNodes).some((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.trim() !== '');
 
-      const leaves = [...document.querySelectorAll('main *')].filter((el) => ownText(el) && !el.matches(exempt));
+      const leaves = Array.from(document.querySelectorAll('main *')).filter((el) => ownText(el) && !el.matches(exempt));
       for (const el of leaves) {
         let hidden = false;
         for (let a: Element | null = el; a && !hidden; a = a.parentElement) hidden = !visible(a);

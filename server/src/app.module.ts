@@ -21,6 +21,8 @@ import { NotesController } from './controllers/notes.controller.js';
 import { OfficeController } from './controllers/office.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
+import { observability } from './observability/observability.js';
+import type { ObservabilityOptions } from './observability/options.js';
 import { CountImportService } from './office/count-import.service.js';
 import { NotesService } from './office/notes.service.js';
 import { OfficeRepository } from './office/office.repository.js';
@@ -47,16 +49,19 @@ export interface AppDependencies {
   db: Database;
   clock: Clock;
   access: AccessOptions;
+  observability: ObservabilityOptions;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
+    const ops = observability(deps.observability);
     return {
       module: AppModule,
+      imports: ops.imports,
       controllers: [
         HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
-        UnitsController, PeopleController, SessionController, AuditController, OfficeController, NotesController,
+        UnitsController, PeopleController, SessionController, AuditController, OfficeController, NotesController, ...ops.controllers,
       ],
       providers: [
         { provide: Database, useValue: deps.db },
@@ -69,6 +74,7 @@ export class AppModule {
         SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard,
         OfficeRepository, CountImportService, ReportService, NotesService,
         LiveGateway,
+        ...ops.providers,
       ],
     };
   }

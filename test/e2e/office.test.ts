@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addDays, formatDay, localDate,
+  addDays, formatDate, localDate,
   type AuditPage, type CountImportPreview, type CountImportResult, type EveningReport, type HistoryResponse, type NoteInfo,
   type ProgressTable, type Snapshot, type UnitInfo,
 } from '@tiendo/shared';
@@ -55,7 +55,7 @@ async function values(scope: string, date?: string): Promise<Map<string, Record<
 
 /** The D1 workbook: Thạch Hà (all but its last commune) and Can Lộc, with `change` applied to the figures first. */
 function d1Sheets(change: (row: CountRow, i: number) => void = () => {}) {
-  const title = (district: string) => `BÁO CÁO KẾT QUẢ THU NHẬN CCCD VÀ ĐỊNH DANH ĐIỆN TỬ NGÀY ${formatDay(D1()).replace(/^0/, '')} — ${district}`;
+  const title = (district: string) => `BÁO CÁO KẾT QUẢ THU NHẬN CCCD VÀ ĐỊNH DANH ĐIỆN TỬ NGÀY ${formatDate(D1()).replace(/^0/, '')} — ${district}`;
   const thachHaRows = thachHa.slice(0, -1).map((u, i): CountRow => {
     const b = base(i);
     const g = gain(i);
@@ -218,7 +218,7 @@ describe('the daily sheet of counts', () => {
 
   it('takes today\'s counts at the moment they are read, and holds an implausible amount until confirmed', async () => {
     const file = csvSheet(['Mã xã', 'Tên xã', 'CCCD trong ngày'], [[thachHa[0].code, thachHa[0].name, 25], [thachHa[3].code, thachHa[3].name, 4000]]);
-    const withTitle = new Uint8Array([...new TextEncoder().encode(`\ufeffBáo cáo nhanh ngày ${formatDay(today())}\r\n`), ...file.slice(3)]);
+    const withTitle = new Uint8Array([...new TextEncoder().encode(`\ufeffBáo cáo nhanh ngày ${formatDate(today())}\r\n`), ...file.slice(3)]);
     const before = await values('445');
     const started = Date.now();
     const answer = await upload('admin', withTitle, 'name=hom-nay.csv');
@@ -285,10 +285,10 @@ describe('the progress table', () => {
     expect(workbook.worksheets.map((w) => w.name)).toEqual(['CCCD', 'ĐDĐT thu nhận', 'ĐDĐT kích hoạt']);
     const ws = workbook.worksheets[0];
     expect(ws.getCell('A1').value).toBe('TIẾN ĐỘ THU NHẬN CCCD GẮN CHIP — HUYỆN THẠCH HÀ');
-    expect(ws.getCell('A2').value).toMatch(new RegExp(`Số liệu đến hết ngày ${formatDay(D1())}`));
+    expect(ws.getCell('A2').value).toMatch(new RegExp(`Số liệu đến hết ngày ${formatDate(D1())}`));
     expect([4, 5].map((r) => ws.getRow(r).values)).toEqual([
-      [undefined, 'STT', 'Đơn vị', 'Chỉ tiêu', 'Thực hiện', 'Tỷ lệ', 'Còn lại', `Trong ngày ${formatDay(D1()).slice(0, 5)}`, 'Cần/ngày để kịp mốc', 'Cần/ngày để kịp mốc', 'Về đích', 'Về đích', 'Về đích'],
-      [undefined, 'STT', 'Đơn vị', 'Chỉ tiêu', 'Thực hiện', 'Tỷ lệ', 'Còn lại', `Trong ngày ${formatDay(D1()).slice(0, 5)}`, expect.stringMatching(/^Cam kết của Giám đốc \(\d\d\/\d\d\/\d{4}\)$/), expect.stringMatching(/^Mốc Bộ giao/), 'Ngày', 'Thứ tự', 'Dự kiến'],
+      [undefined, 'STT', 'Đơn vị', 'Chỉ tiêu', 'Thực hiện', 'Tỷ lệ', 'Còn lại', `Trong ngày ${formatDate(D1(), 'vi-VN', true)}`, 'Cần/ngày để kịp mốc', 'Cần/ngày để kịp mốc', 'Về đích', 'Về đích', 'Về đích'],
+      [undefined, 'STT', 'Đơn vị', 'Chỉ tiêu', 'Thực hiện', 'Tỷ lệ', 'Còn lại', `Trong ngày ${formatDate(D1(), 'vi-VN', true)}`, expect.stringMatching(/^Cam kết của Giám đốc \(\d\d\/\d\d\/\d{4}\)$/), expect.stringMatching(/^Mốc Bộ giao/), 'Ngày', 'Thứ tự', 'Dự kiến'],
     ]);
     const first = ws.getRow(6);
     expect(first.getCell(1).value).toBe(1);

@@ -5,7 +5,7 @@
  * columns with plain numbers (no thousands separator, a dot for decimals) and dd/mm/yyyy dates.
  */
 import ExcelJS from 'exceljs';
-import { formatClock, formatDay, type ProgressRow, type ProgressTable } from '@tiendo/shared';
+import { formatDate, formatTime, type ProgressRow, type ProgressTable } from '@tiendo/shared';
 import { csvFile } from '../common/csv.js';
 
 const COUNT = '#,##0';
@@ -18,12 +18,12 @@ const BORDER: Partial<ExcelJS.Borders> = { top: THIN, left: THIN, bottom: THIN, 
 /** What the table's figures stand at, as a subtitle says it. */
 export function asOfText(table: ProgressTable, timeZone: string): string {
   return table.live
-    ? `Số liệu lúc ${formatClock(Date.parse(table.asOf), timeZone)} ngày ${formatDay(table.date)}`
-    : `Số liệu đến hết ngày ${formatDay(table.date)}`;
+    ? `Số liệu lúc ${formatTime(Date.parse(table.asOf), timeZone, 'vi-VN', false)} ngày ${formatDate(table.date)}`
+    : `Số liệu đến hết ngày ${formatDate(table.date)}`;
 }
 
-const todayHeader = (table: ProgressTable) => (table.live ? 'Hôm nay' : `Trong ngày ${formatDay(table.date).slice(0, 5)}`);
-const milestoneHeader = (m: { name: string; date: string }) => `${m.name} (${formatDay(m.date)})`;
+const todayHeader = (table: ProgressTable) => (table.live ? 'Hôm nay' : `Trong ngày ${formatDate(table.date, 'vi-VN', true)}`);
+const milestoneHeader = (m: { name: string; date: string }) => `${m.name} (${formatDate(m.date)})`;
 
 /** A date as Excel stores it: a day at midnight, which the cell's format shows as dd/mm/yyyy. */
 const excelDate = (date: string | null) => (date ? new Date(`${date}T00:00:00Z`) : null);
@@ -124,7 +124,7 @@ export function tableCsv(table: ProgressTable): string {
   ];
   const line = (r: ProgressRow, stt: number | string, name = r.unitName) => [
     stt, name, r.target, r.value, r.progress === null ? '' : (r.progress * 100).toFixed(1), r.remaining, r.today,
-    ...r.needs.map((n) => n ?? ''), r.finishedOn ? formatDay(r.finishedOn) : '', r.finishOrder ?? '', r.projectedFinish ? formatDay(r.projectedFinish) : '',
+    ...r.needs.map((n) => n ?? ''), r.finishedOn ? formatDate(r.finishedOn) : '', r.finishOrder ?? '', r.projectedFinish ? formatDate(r.projectedFinish) : '',
   ];
   return csvFile([header, ...table.rows.map((r) => line(r, r.rank)), line(table.total, '', 'Tổng cộng')]);
 }

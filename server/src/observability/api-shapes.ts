@@ -5,9 +5,9 @@
  * drift from the code.
  */
 import type {
-  AuditPage, CampaignInfo, CatalogImportPreview, DerivedFigures, EventBatchResult, HistoryResponse, KeyCreated, KeyInfo, KeyRevoked,
-  MapImportPreview, MapVersionInfo, PersonCreated, PersonInfo, ReportBatchResult, SeriesResponse, SessionInfo, Snapshot, TargetImportPreview,
-  TargetRow, TargetVersion, UnitInfo,
+  AuditPage, CampaignInfo, CatalogImportPreview, CountImportPreview, CountImportResult, DerivedFigures, EveningReport, EventBatchResult,
+  HistoryResponse, KeyCreated, KeyInfo, KeyRevoked, MapImportPreview, MapVersionInfo, NoteInfo, PersonCreated, PersonInfo, ProgressRow,
+  ProgressTable, ReportBatchResult, SeriesResponse, SessionInfo, Snapshot, TargetImportPreview, TargetRow, TargetVersion, UnitInfo,
 } from '@tiendo/shared';
 import { z } from 'zod';
 import type { SnapshotWithFigures } from '../controllers/campaigns.controller.js';
@@ -306,4 +306,102 @@ export const auditPage = exactly<AuditPage>()(z.object({
     reason: z.string().nullable(),
   })),
   next: z.int().nullable().describe('pass as `before` for the next page; null at the end'),
+}));
+
+// ---- The office: daily sheets of counts, the progress table, the evening report, notes ----
+
+const countKind = z.enum(['day', 'total']).describe('day: the day\'s count ("Trong ngày"); total: the total so far ("Lũy kế")');
+const sheetProblem = z.object({
+  row: z.string().nullable().describe('the row ("14", or "Thạch Hà!14" in a workbook of several sheets); null for a column or the file'),
+  message: z.string(),
+  candidates: z.array(unitRef).optional().describe('the communes an ambiguous name fits'),
+});
+
+export const countImportPreview = exactly<CountImportPreview>()(z.object({
+  importId: z.string(),
+  fileName: z.string(),
+  date: date.describe('the day the figures are for'),
+  dateFrom: z.enum(['title', 'request']).describe('read from the sheet\'s title, or the request\'s `date`'),
+  asOf: z.string().describe('ISO 8601: the end of the day, or the time of reading for today\'s sheet'),
+  columns: z.array(z.object({ sheet: z.string(), column: z.string().meta({ example: 'E' }), header: z.string(), metric: z.string(), kind: countKind })),
+  cells: z.array(z.object({
+    row: z.string(), column: z.string(), unit: z.string(), unitName: z.string(), by: z.enum(['code', 'name']), metric: z.string(), kind: countKind,
+    figure: count.describe('as the sheet gives it'),
+    total: count.describe('the total it stands for at `asOf`'),
+    current: z.int().describe('the value held at `asOf`'),
+    delta: z.int().describe('what would be applied; negative: a correction'),
+    status: z.enum(['change', 'unchanged', 'duplicate']).describe('duplicate: this very figure was imported before, nothing is applied again'),
+    revises: z.int().nullable().describe('the total an earlier sheet of the same day gave, when this one differs'),
+    implausible: z.string().nullable().describe('why the plausibility rule holds the amount, if it does'),
+  })),
+  problems: z.array(sheetProblem).describe('cells and rows left out, with their reasons'),
+  warnings: z.array(sheetProblem).describe('not in the way of applying: a total row that does not add up, a day\'s count that disagrees with its total'),
+  missing: z.array(z.object({ unit: z.string(), unitName: z.string() })).describe('communes of the districts the sheet covers that it has no row for'),
+  summary: z.array(z.object({ metric: z.string(), changes: count, increase: count, decrease: count, unchanged: count, duplicates: count })),
+  needsReason: z.boolean().describe('some figure lowers a value or revises an earlier sheet of the day'),
+  needsConfirmation: z.boolean().describe('some amount is held by the plausibility rule'),
+}));
+
+export const countImportResult = exactly<CountImportResult>()(z.object({
+  applied: count.describe('values changed'),
+  unchanged: count,
+  duplicates: count.describe('figures imported before: not applied again'),
+  seq: seq.nullable(),
+}).meta({ example: { applied: 63, unchanged: 3, duplicates: 0, seq: 4790 } }));
+
+const progressRow = exactly<ProgressRow>()(z.object({
+  rank: count.describe('among its siblings; 0 for the scope\'s own line'),
+  unit: z.string(),
+  unitName: z.string(),
+  name: z.string(),
+  target: count,
+  value: count,
+  progress: z.number().nullable().describe('value / target rounded to 0.1%, never 1 before done'),
+  remaining: count,
+  today: z.int().describe('the day\'s gain'),
+  pace: z.number().describe('mean daily gain over the 7 full days before'),
+  needs: z.array(z.int().nullable()).describe('per day to make each of the metric\'s milestones (null once passed)'),
+  finishedOn: date.nullable(),
+  finishOrder: z.int().nullable(),
+  projectedFinish: date.nullable(),
+}));
+
+const progressTable = exactly<ProgressTable>()(z.object({
+  campaign: z.object({ id: z.string(), name: z.string() }),
+  scope: unitRef,
+  metric: z.object({ key: z.string(), name: z.string() }),
+  date,
+  live: z.boolean(),
+  asOf: z.string(),
+  milestones: z.array(z.object({ name: z.string(), date })),
+  rows: z.array(progressRow),
+  total: progressRow,
+}));
+export const progressTables = z.array(progressTable);
+
+const noteInfo = exactly<NoteInfo>()(z.object({
+  id: z.int(), campaign: z.string(), unit: z.string(), unitName: z.string(), from: date, to: date, text: z.string(), author: z.string(), createdAt: z.string(),
+}));
+export const note = noteInfo;
+export const noteList = z.array(noteInfo);
+
+export const eveningReport = exactly<EveningReport>()(z.object({
+  campaign: z.object({ id: z.string(), name: z.string(), timeZone: z.string() }),
+  scope: z.object({ code: z.string(), name: z.string(), level: z.string() }),
+  date,
+  live: z.boolean(),
+  asOf: z.string(),
+  childLevel: z.string().nullable(),
+  metrics: z.array(z.object({ key: z.string(), name: z.string(), shortName: z.string(), table: progressTable })),
+  milestones: z.array(z.object({
+    name: z.string(), date, document: z.string().optional(), daysLeft: z.int(),
+    metrics: z.array(z.object({ metric: z.string(), required: z.int().nullable(), daysAhead: z.int().nullable(), done: z.boolean() })),
+  })),
+  silent: z.array(z.object({ unit: z.string(), unitName: z.string(), parentName: z.string().nullable() })).describe('communes with no record that day, not done'),
+  silentDone: count,
+  communes: count,
+  corrections: z.array(z.object({
+    unit: z.string(), unitName: z.string(), metric: z.string(), delta: z.int(), occurredAt: z.string(), reason: z.string().nullable(), by: z.string(),
+  })),
+  notes: z.array(noteInfo),
 }));

@@ -15,6 +15,7 @@ import {
   campaignCreateSchema, campaignPatchSchema, commitmentSchema, loginSchema, passwordChangeSchema, personCreateSchema, personPatchSchema,
   targetImportConfirmSchema, targetSpreadSchema, targetsSchema,
 } from '@tiendo/shared/admin-schemas';
+import { countImportConfirmSchema, noteCreateSchema, noteDeleteSchema } from '@tiendo/shared/office-schemas';
 import { eventBatchSchema, keyRequestSchema, MAX_DELTA, MAX_EVENTS_PER_REQUEST, reportBatchSchema } from '@tiendo/shared/schemas';
 import { z } from 'zod';
 import { confirmSchema } from '../services/maps.service.js';
@@ -401,6 +402,80 @@ export const ROUTES: Record<string, RouteDoc> = {
     ],
     ok: { status: 200, description: 'a page of entries (JSON), or the CSV file', schema: shapes.auditPage, name: 'AuditPage', alsoAs: 'text/csv' },
     errors: { 400: 'a format other than json or csv', ...REFUSALS, 422: 'a bad date, limit, entry id, or a unit not loaded' },
+  },
+  'POST /api/v1/campaigns/{id}/counts/import': {
+    tag: 'office', summary: 'Read a daily sheet of counts (nothing is applied yet)', auth: 'key',
+    description: 'The XLSX or CSV file is the body: a row per commune (by code or name), a column per metric holding the day\'s count ("Trong ngày") or the total so far ("Lũy kế"), headers perhaps merged under a title naming the day; totals rows are checked, not counted. Anyone who may report (an ingest or admin key, a chief, an officer), for the communes of their unit.',
+    parameters: [
+      campaignId,
+      { name: 'name', in: 'query', description: 'the file\'s name' },
+      { name: 'date', in: 'query', description: 'the day of the figures, YYYY-MM-DD, when the title names none (it must agree with the title if both do)' },
+      { name: 'kind', in: 'query', description: 'what a column that does not say holds', schema: { type: 'string', enum: ['day', 'total'] } },
+    ],
+    body: 'binary',
+    ok: { status: 200, description: 'what each figure would change, and what cannot be read', schema: shapes.countImportPreview, name: 'CountImportPreview' },
+    errors: {
+      400: 'an empty file, or a query parameter of the wrong shape', ...REFUSALS, 404: 'no such campaign', 413: 'a file over the limit',
+      415: 'a form upload instead of the file as the body',
+      422: ['not a sheet, no readable column of counts, or no day', 'date: the sheet\'s title names no day ("… ngày 12/5/2023"); give the day of its figures (date=YYYY-MM-DD)'],
+    },
+  },
+  'POST /api/v1/campaigns/{id}/counts/import/{importId}/confirm': {
+    tag: 'office', summary: 'Apply a daily sheet read before, as one batch', auth: 'key',
+    description: 'Each figure becomes a cumulative report whose id is made of the day, metric, commune, kind and figure: a figure imported before applies nothing again. A sheet that lowers or revises figures needs `reason`; amounts the plausibility rule holds need `confirmed: true`.',
+    parameters: [campaignId, { name: 'importId', in: 'path', required: true, description: 'the id the sheet\'s reading answered with' }],
+    body: { schema: countImportConfirmSchema, name: 'CountImportConfirm' },
+    ok: { status: 200, description: 'what was applied', schema: shapes.countImportResult, name: 'CountImportResult' },
+    errors: {
+      400: 'a field of the wrong shape', ...REFUSALS, 404: 'no pending sheet of that id',
+      422: ['a correction without a reason, or an implausible amount not confirmed', 'reason: the sheet lowers or revises 1 figure (row 6 Xã Thạch Kênh, cccd_intake: 4512 → 4500); a correction needs a reason'],
+    },
+  },
+  'GET /api/v1/campaigns/{id}/table': {
+    tag: 'office', summary: 'The progress table of a scope on a day', auth: 'optional-key',
+    description: 'The scope\'s children ranked, and the scope itself as the total: target, value, rate, remaining, the day\'s gain, per day to make each of the metric\'s milestones, and the finish (date and place, or the projected date). Today live; a past day as it stood at its end.',
+    parameters: [campaignId, scope, { name: 'date', in: 'query', description: 'YYYY-MM-DD (default today)' }, { name: 'metric', in: 'query', description: 'only this metric' }],
+    ok: { status: 200, description: 'a table per metric', schema: shapes.progressTables, name: 'ProgressTables' },
+    errors: { 400: 'a parameter of the wrong shape', ...REFUSALS, 404: 'no such campaign', 422: 'a unit not of the campaign, a metric it does not have, or a day out of range' },
+  },
+  'GET /api/v1/campaigns/{id}/export': {
+    tag: 'office', summary: 'The progress table as an XLSX or CSV file', auth: 'optional-key',
+    description: 'XLSX: a sheet per metric (or the one asked), merged headers, numbers and dates under number formats. CSV (UTF-8 with a byte-order mark): one metric, the first by default, plain numbers and dd/mm/yyyy dates.',
+    parameters: [
+      campaignId, scope, { name: 'date', in: 'query', description: 'YYYY-MM-DD (default today)' }, { name: 'metric', in: 'query', description: 'only this metric' },
+      { name: 'format', in: 'query', description: 'xlsx (default) or csv', schema: { type: 'string', enum: ['xlsx', 'csv'] } },
+    ],
+    ok: { status: 200, description: 'the file, as an attachment', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    errors: { 400: 'a format other than xlsx or csv', ...REFUSALS, 404: 'no such campaign', 422: 'a unit not of the campaign, a metric it does not have, or a day out of range' },
+  },
+  'GET /api/v1/campaigns/{id}/report': {
+    tag: 'office', summary: 'The evening report ("Báo cáo nhanh") of a scope and a day', auth: 'optional-key',
+    description: 'Each metric\'s table, each milestone\'s countdown, the communes with no record that day, the day\'s corrections and the notes covering it. The printable page is /print/{campaign}/{scope}?date=.',
+    parameters: [campaignId, scope, { name: 'date', in: 'query', description: 'YYYY-MM-DD (default today)' }],
+    ok: { status: 200, description: 'the report', schema: shapes.eveningReport, name: 'EveningReport' },
+    errors: { 400: 'a parameter of the wrong shape', ...REFUSALS, 404: 'no such campaign', 422: 'a unit not of the campaign, or a day out of range' },
+  },
+  'GET /api/v1/campaigns/{id}/notes': {
+    tag: 'office', summary: 'The notes a unit\'s pace chart shows', auth: 'optional-key',
+    description: 'Notes pinned to the unit, to the units above it and to those below it; with `date`, those covering that day.',
+    parameters: [campaignId, { name: 'unit', in: 'query', description: 'GSO code (default: the campaign\'s root)' }, { name: 'date', in: 'query', description: 'YYYY-MM-DD: only notes covering it' }],
+    ok: { status: 200, description: 'the notes, by their first day', schema: shapes.noteList, name: 'NoteList' },
+    errors: { 400: 'a parameter of the wrong shape', ...REFUSALS, 404: 'no such campaign', 422: 'a unit not of the campaign' },
+  },
+  'POST /api/v1/campaigns/{id}/notes': {
+    tag: 'office', summary: 'Pin a note to a unit and a date range', auth: 'key',
+    description: 'Leadership, a chief or an administrator, for a unit of their own; audited.',
+    parameters: [campaignId],
+    body: { schema: noteCreateSchema, name: 'NoteCreate', example: { unit: '18199', from: '2023-05-12', to: '2023-05-20', text: 'Phong tỏa COVID xã Sơn Kim 2' } },
+    ok: { status: 201, description: 'the note', schema: shapes.note, name: 'Note' },
+    errors: { 400: ['a field of the wrong shape', 'to: must not be before from'], ...REFUSALS, 404: 'no such campaign', 422: 'a unit not of the campaign, or a range before the campaign' },
+  },
+  'DELETE /api/v1/campaigns/{id}/notes/{note}': {
+    tag: 'office', summary: 'Take a note down, with the reason', auth: 'key',
+    parameters: [campaignId, { name: 'note', in: 'path', required: true, description: 'the note\'s id', schema: { type: 'integer' } }],
+    body: { schema: noteDeleteSchema, name: 'NoteDelete' },
+    ok: { status: 204, description: 'taken down (kept in the audit trail)' },
+    errors: { 400: 'no reason, or an id that is not a number', ...REFUSALS, 404: 'no such note' },
   },
   'GET /metrics': {
     tag: 'operations', summary: 'Prometheus metrics', auth: 'metrics',

@@ -47,6 +47,10 @@ describe.skipIf(!hasChromium)('the office in Chromium (skipped when /usr/bin/chr
       unit: '445', from: addDays(today, -2), to: addDays(today, 3), text: 'Mưa lớn, tổ lưu động tạm dừng đi các thôn vùng trũng',
     });
     expect(note.status).toBe(201);
+    const past = await leadership.request('POST', '/api/v1/campaigns/ha-tinh/notes', {
+      unit: '18586', from: addDays(today, -3), to: addDays(today, -1), text: 'Mất điện lưới, máy thu nhận không chạy',
+    });
+    expect(past.status).toBe(201);
   });
 
   afterAll(async () => {
@@ -112,6 +116,27 @@ describe.skipIf(!hasChromium)('the office in Chromium (skipped when /usr/bin/chr
       expect(pages).toBe(1);
     } finally {
       await dispose();
+    }
+  });
+
+  it('shows notes on the pace chart as bands, and those of the day shown in its legend, live and in history', async () => {
+    const browser = await launch({ width: 1920, height: 1080 });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/district/445?key=${server.keys.display}`);
+      const bands = page.locator('[data-testid=note-band] title');
+      await expect.poll(() => bands.allTextContents(), { timeout: 10_000 }).toEqual([
+        expect.stringContaining('Mất điện lưới'), expect.stringContaining('Mưa lớn, tổ lưu động tạm dừng'),
+      ]);
+      const dayNotes = () => page.locator('[data-testid=day-note]').allTextContents();
+      expect(await dayNotes()).toEqual(['Huyện Thạch Hà: Mưa lớn, tổ lưu động tạm dừng đi các thôn vùng trũng']);
+      await page.getByRole('button', { name: 'Lịch sử' }).click();
+      await expect.poll(dayNotes, { timeout: 10_000 }).toEqual([
+        'Xã Thạch Kênh: Mất điện lưới, máy thu nhận không chạy', 'Huyện Thạch Hà: Mưa lớn, tổ lưu động tạm dừng đi các thôn vùng trũng',
+      ]);
+      await page.locator('.chart').first().screenshot({ path: artifact('pace-chart-notes.png') });
+    } finally {
+      await browser.dispose();
     }
   });
 

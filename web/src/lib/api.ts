@@ -2,7 +2,7 @@
  * The REST side of the server contract. Every request carries the display key when there is
  * one; a failure is thrown as an ApiError for the caller to retry, never turned into a page.
  */
-import type { CampaignInfo, HistoryResponse, SeriesResponse } from '@tiendo/shared';
+import type { CampaignInfo, HistoryResponse, NoteInfo, SeriesResponse } from '@tiendo/shared';
 
 const STORAGE_KEY = 'tiendo.displayKey';
 
@@ -53,6 +53,11 @@ export class Api {
 
   series(campaign: string, unit: string): Promise<SeriesResponse> {
     return this.get(`/api/v1/campaigns/${encodeURIComponent(campaign)}/series?unit=${encodeURIComponent(unit)}`);
+  }
+
+  /** The notes a unit's pace chart shows: its own, and those of the units above and below it. */
+  notes(campaign: string, unit: string): Promise<NoteInfo[]> {
+    return this.get(`/api/v1/campaigns/${encodeURIComponent(campaign)}/notes?unit=${encodeURIComponent(unit)}`);
   }
 
   history(campaign: string, scope: string, date: string): Promise<HistoryResponse> {

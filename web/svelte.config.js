@@ -7,5 +7,22 @@ export default {
   kit: {
     // The server mounts the built handler, so pages, API and socket share one port.
     adapter: adapter({ out: 'build' }),
+    // Pages load only from their own origin. SvelteKit gives its inline start-up script a nonce
+    // per page; style attributes in components need 'unsafe-inline' for styles only.
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:', 'blob:'],
+        'font-src': ['self', 'data:'],
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };

@@ -13,7 +13,7 @@ import { IngestRepository } from './repositories/ingest.repository.js';
 import { KeyRepository } from './repositories/key.repository.js';
 import { LiveRepository } from './repositories/live.repository.js';
 import { MapsRepository } from './repositories/maps.repository.js';
-import { AuthService, PUBLIC_DISPLAY } from './services/auth.service.js';
+import { ACCESS_OPTIONS, AuthService, type AccessOptions } from './services/auth.service.js';
 import { Clock } from './services/clock.js';
 import { HistoryService } from './services/history.service.js';
 import { IngestService } from './services/ingest.service.js';
@@ -25,7 +25,7 @@ import { SeedService } from './services/seed.service.js';
 export interface AppDependencies {
   db: Database;
   clock: Clock;
-  publicDisplay: boolean;
+  access: AccessOptions;
 }
 
 @Module({})
@@ -37,7 +37,7 @@ export class AppModule {
       providers: [
         { provide: Database, useValue: deps.db },
         { provide: Clock, useValue: deps.clock },
-        { provide: PUBLIC_DISPLAY, useValue: deps.publicDisplay },
+        { provide: ACCESS_OPTIONS, useValue: deps.access },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,

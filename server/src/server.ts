@@ -1,17 +1,21 @@
 /**
  * Boots one server instance: database, migrations, catalog, live state, HTTP + Socket.IO, and
- * the built web app on the same port.
+ * the built web app on the same port, behind the security headers and the origin rule.
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
-import { ConsoleLogger } from '@nestjs/common';
+import { ConsoleLogger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { NextFunction, Request, Response } from 'express';
+import helmet from 'helmet';
+import type { ServerOptions } from 'socket.io';
 import { AppModule } from './app.module.js';
+import { originAllowed, requestOriginAllowed } from './common/origins.js';
 import type { Config } from './config/env.js';
 import { Database } from './database/database.js';
 import { Clock } from './services/clock.js';
@@ -30,10 +34,12 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
   try {
     if (config.migrateOnStart) await db.migrate();
     const clock = options.clock ?? Clock.wall();
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, publicDisplay: config.publicDisplay }), {
+    const access = { publicDisplay: config.publicDisplay, authFailureLimit: config.authFailureLimit };
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, access }), {
       bodyParser: false,
       logger: new QuietStartupLogger({ logLevels: levels(config.logLevel) }),
     });
+    secure(app, config.allowedOrigins);
     app.useBodyParser('json', { limit: '1mb' });
     app.enableShutdownHooks();
     await app.get(SeedService).importCatalog(config.rootUnit);
@@ -52,6 +58,56 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
   } catch (error) {
     await db.close().catch(() => {});
     throw error;
+  }
+}
+
+/**
+ * Headers on every answer (helmet's defaults). The API's policy allows nothing to load; pages
+ * replace it with their own, which SvelteKit writes with a nonce for its start-up script
+ * (web/svelte.config.js). Answers to a key are the key holder's: no cache keeps them. Browsers
+ * of other origins may use the API only when ALLOWED_ORIGINS names them.
+ */
+function secure(app: NestExpressApplication, allowedOrigins: string[] | null): void {
+  app.disable('x-powered-by');
+  app.use(helmet({
+    contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
+    // A deployment's other hosts (the province's own sites) are not this server's to pin to HTTPS.
+    strictTransportSecurity: { maxAge: 31_536_000, includeSubDomains: false },
+  }));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.headers.authorization !== undefined) res.setHeader('Cache-Control', 'private, no-store');
+    next();
+  });
+  app.enableCors((req: Request, done: (error: Error | null, options: object) => void) => {
+    const origin = req.headers.origin;
+    const allowed = origin !== undefined && originAllowed(origin, req.headers.host, allowedOrigins);
+    done(null, {
+      origin: allowed ? origin : false,
+      allowedHeaders: ['Authorization', 'Content-Type', 'If-None-Match'],
+      exposedHeaders: ['ETag', 'Retry-After', 'X-Map-Source', 'X-Map-Version'],
+      maxAge: 600,
+    });
+  });
+  app.useWebSocketAdapter(new OriginCheckingIoAdapter(app, allowedOrigins));
+}
+
+/** The socket takes the same origins as the API: a browser page of another site is refused at the handshake. */
+class OriginCheckingIoAdapter extends IoAdapter {
+  constructor(
+    app: INestApplicationContext,
+    private readonly allowedOrigins: string[] | null,
+  ) {
+    super(app);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions) {
+    return super.createIOServer(port, {
+      ...options,
+      allowRequest: (request, done) => {
+        const allowed = requestOriginAllowed(request, this.allowedOrigins);
+        done(allowed ? null : 'origin not allowed', allowed);
+      },
+    } as ServerOptions);
   }
 }
 

@@ -9,11 +9,52 @@ export const MAX_EVENTS_PER_REQUEST = 1000;
 export const MAX_DELTA = 100_000;
 export const MAX_TOTAL = 100_000_000;
 
-const idempotencyId = z.string().trim().min(1, 'must not be empty').max(128, 'must be at most 128 characters');
-const code = z.string().trim().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
-const instant = z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2023-05-10T17:00:00+07:00' });
-const source = z.string().trim().min(1).max(100, 'must be at most 100 characters');
-const reason = z.string().trim().min(1, 'must not be empty').max(500, 'must be at most 500 characters');
+/**
+ * Text the database can store and a person can read: PostgreSQL's text cannot hold NUL, a lone
+ * surrogate half is no character at all, and other control characters only hide what a name
+ * or an id really is. Free text may keep tabs and line breaks.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_BUT_WHITESPACE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export function cleanText(max: number, options: { lineBreaks?: boolean; empty?: boolean } = {}) {
+  const control = options.lineBreaks ? CONTROL_BUT_WHITESPACE : CONTROL;
+  return z
+    .string('must be a string')
+    .refine((s) => !LONE_SURROGATE.test(s), { message: 'must be valid Unicode (it holds half of a surrogate pair)', abort: true })
+    .refine((s) => !control.test(s), { message: 'must not contain control characters (such as NUL)', abort: true })
+    .trim()
+    .min(options.empty ? 0 : 1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
+}
+
+/** A code of the catalog or of a campaign: a unit, a campaign, a metric. */
+export const code = cleanText(64);
+const idempotencyId = cleanText(128);
+const source = cleanText(100);
+const reason = cleanText(500, { lineBreaks: true });
+
+/**
+ * Real time zones lie within ±14:00 of UTC; years outside 1900–9999 are typing mistakes, and
+ * PostgreSQL cannot take some of them at all.
+ */
+const MAX_OFFSET_MINUTES = 14 * 60;
+const MIN_YEAR = 1900;
+const MAX_YEAR = 9999;
+
+const instant = z
+  .string('must be a string')
+  .max(64, 'must be at most 64 characters')
+  .pipe(z.iso.datetime({ offset: true, message: 'must be an ISO 8601 date-time with a time zone, e.g. 2023-05-10T17:00:00+07:00' }))
+  .refine((s) => {
+    const zone = /([+-])(\d{2}):(\d{2})$/.exec(s);
+    return !zone || Number(zone[2]) * 60 + Number(zone[3]) <= MAX_OFFSET_MINUTES;
+  }, 'must have a time-zone offset between -14:00 and +14:00')
+  .refine((s) => {
+    const year = Number(s.slice(0, 4));
+    return year >= MIN_YEAR && year <= MAX_YEAR;
+  }, `must be a time between the years ${MIN_YEAR} and ${MAX_YEAR}`);
 
 export const eventSchema = z
   .strictObject({
@@ -77,7 +118,16 @@ export function describeIssues(error: z.ZodError): string {
 }
 
 export const keyRequestSchema = z.strictObject({
-  name: z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters'),
+  name: cleanText(100),
   role: z.enum(['ingest', 'display', 'admin'], 'must be one of ingest, display, admin'),
   scope: code,
 });
+
+/** What a screen sends to follow a scope: `since` and `epoch` when it resumes. */
+export const subscribeRequestSchema = z.strictObject({
+  campaign: code,
+  scope: code.optional(),
+  since: z.int('must be an integer sequence number').min(0, 'must not be negative').optional(),
+  epoch: cleanText(64).optional(),
+});
+

@@ -1,11 +1,13 @@
 /**
  * The one place where failures become HTTP answers: every answer is JSON naming the problem,
  * a database that cannot be reached is 503 (never a hang), and anything else is 500 with the
- * detail left in the log.
+ * detail left in the log. What a message quotes of the request is cut short: an answer never
+ * echoes a megabyte back.
  */
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { NegativeCounterError, RecordConflictError } from '../repositories/ingest.repository.js';
+import { TooManyAttemptsException } from '../services/auth.service.js';
 
 const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
 
@@ -16,6 +18,19 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   return /Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
 }
 
+/** How much of a quoted value a message keeps, in characters, and how long a message may be. */
+const QUOTED_CHARS = 64;
+const MESSAGE_CHARS = 2000;
+
+/** Cuts each quoted value of a message to its first characters, and the message to a bounded length. */
+export function boundMessage(message: string): string {
+  const cut = (text: string, max: number) => {
+    const chars = Array.from(text);
+    return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
+  };
+  return cut(message.replace(/"([^"]*)"/g, (_, quoted: string) => `"${cut(quoted, QUOTED_CHARS)}"`), MESSAGE_CHARS);
+}
+
 export interface ErrorBody {
   statusCode: number;
   error: string;
@@ -23,6 +38,11 @@ export interface ErrorBody {
 }
 
 export function describeError(error: unknown): ErrorBody {
+  const body = describe(error);
+  return { ...body, message: boundMessage(body.message) };
+}
+
+function describe(error: unknown): ErrorBody {
   if (error instanceof NegativeCounterError) {
     return { statusCode: 422, error: 'UnprocessableEntity', message: `${error.message}; nothing of the batch was applied` };
   }
@@ -41,7 +61,8 @@ export function describeError(error: unknown): ErrorBody {
     const status = error.getStatus();
     const response = error.getResponse();
     const message = typeof response === 'string' ? response : (response as { message?: unknown }).message;
-    return { statusCode: status, error: error.name.replace(/Exception$/, ''), message: Array.isArray(message) ? message.join('; ') : String(message ?? error.message) };
+    const text = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
+    return { statusCode: status, error: error.name.replace(/Exception$/, ''), message: text };
   }
   if (isDatabaseUnavailable(error)) {
     return { statusCode: 503, error: 'ServiceUnavailable', message: 'the database is unreachable; nothing was applied, retry later' };
@@ -58,6 +79,7 @@ export class ErrorsFilter implements ExceptionFilter {
     const body = describeError(error);
     if (body.statusCode >= 500) this.logger.error((error as Error)?.stack ?? String(error));
     if (body.statusCode === 503) response.setHeader('Retry-After', '5');
+    if (error instanceof TooManyAttemptsException) response.setHeader('Retry-After', String(error.retryAfter));
     response.status(body.statusCode).json(body);
   }
 }

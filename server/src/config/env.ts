@@ -23,6 +23,13 @@ export interface Config {
   /** Directory of the built web app (adapter-node output); pages are not served when missing. */
   webDir: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /**
+   * Browser origins allowed to use the API and the socket (`https://host[:port]`); null allows
+   * the page's own origin only (the Origin naming the Host the request was sent to).
+   */
+  allowedOrigins: string[] | null;
+  /** Failed key attempts an address may make per minute before it is answered 429. */
+  authFailureLimit: number;
 }
 
 export class ConfigError extends Error {}
@@ -67,6 +74,11 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
   const rootUnit = text('ROOT_UNIT', defaults.rootUnit ?? '42');
   if (!/^(VN|\d{2,5})$/.test(rootUnit)) problems.push(`ROOT_UNIT: expected "VN" or a GSO code such as 42, got "${rootUnit}"`);
 
+  const origins = env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean) ?? [];
+  for (const origin of origins) {
+    if (!isOrigin(origin)) problems.push(`ALLOWED_ORIGINS: expected origins such as https://tiendo.example.vn, separated by commas, got "${origin}"`);
+  }
+
   const config: Config = {
     port: integer('PORT', defaults.port ?? 3000, 0, 65535),
     host: text('HOST', defaults.host ?? '0.0.0.0'),
@@ -79,7 +91,18 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     replayDaysPerMinute: integer('REPLAY_DAYS_PER_MINUTE', defaults.replayDaysPerMinute ?? 10, 1, 100_000),
     webDir: resolve(text('WEB_DIR', defaults.webDir ?? 'web/build')),
     logLevel: choice('LOG_LEVEL', defaults.logLevel ?? 'log', ['error', 'warn', 'log', 'debug'] as const),
+    allowedOrigins: origins.length ? origins : null,
+    authFailureLimit: integer('AUTH_FAILURE_LIMIT', defaults.authFailureLimit ?? 20, 1, 100_000),
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
+}
+
+function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
 }

@@ -1,6 +1,9 @@
-import { Controller, Get, Headers, Param, Query, UnprocessableEntityException } from '@nestjs/common';
+import { Controller, Get, Param, Query, UnprocessableEntityException } from '@nestjs/common';
 import { derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
-import { AuthService } from '../services/auth.service.js';
+import { cleanText, code } from '@tiendo/shared/schemas';
+import { Caller } from '../common/credentials.js';
+import { parseParam, parseQuery } from '../common/params.js';
+import { AuthService, type Credentials } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
 import { HistoryService } from '../services/history.service.js';
 import { LiveService } from '../services/live.service.js';
@@ -25,9 +28,11 @@ export class CampaignsController {
   }
 
   @Get(':id/snapshot')
-  async snapshot(@Param('id') id: string, @Query('scope') scope?: string, @Headers('authorization') authorization?: string): Promise<SnapshotWithFigures> {
+  async snapshot(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials): Promise<SnapshotWithFigures> {
+    const id = parseParam('campaign', campaign, code);
+    const { scope } = parseQuery(query, { scope: code.optional() });
     const { tree, unit } = this.live.resolve(id, scope, 'scope');
-    await this.auth.authorizeDisplay(AuthService.bearer(authorization), unit, (c, s) => tree.within(c, s));
+    await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
     const snapshot = this.live.snapshot(id, unit)!;
     const now = this.clock.now();
     const derived: SnapshotWithFigures['derived'] = {};
@@ -38,22 +43,21 @@ export class CampaignsController {
   }
 
   @Get(':id/series')
-  async series(@Param('id') id: string, @Query('unit') unit?: string, @Headers('authorization') authorization?: string): Promise<SeriesResponse> {
+  async series(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials): Promise<SeriesResponse> {
+    const id = parseParam('campaign', campaign, code);
+    const { unit } = parseQuery(query, { unit: code.optional() });
     const resolved = this.live.resolve(id, unit, 'unit');
-    await this.auth.authorizeDisplay(AuthService.bearer(authorization), resolved.unit, (c, s) => resolved.tree.within(c, s));
+    await this.auth.authorizeDisplay(caller, resolved.unit, (c, s) => resolved.tree.within(c, s));
     return this.history.series(id, resolved.unit);
   }
 
   @Get(':id/history')
-  async day(
-    @Param('id') id: string,
-    @Query('date') date?: string,
-    @Query('scope') scope?: string,
-    @Headers('authorization') authorization?: string,
-  ): Promise<HistoryResponse> {
+  async day(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials): Promise<HistoryResponse> {
+    const id = parseParam('campaign', campaign, code);
+    const { scope, date } = parseQuery(query, { scope: code.optional(), date: cleanText(10).optional() });
     const resolved = this.live.resolve(id, scope, 'scope');
     if (!date) throw new UnprocessableEntityException('date: required (YYYY-MM-DD)');
-    await this.auth.authorizeDisplay(AuthService.bearer(authorization), resolved.unit, (c, s) => resolved.tree.within(c, s));
+    await this.auth.authorizeDisplay(caller, resolved.unit, (c, s) => resolved.tree.within(c, s));
     return this.history.history(id, resolved.unit, date);
   }
 }

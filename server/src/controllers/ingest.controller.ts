@@ -1,6 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import type { EventBatchResult, ReportBatchResult } from '@tiendo/shared';
-import { AuthService } from '../services/auth.service.js';
+import { Caller } from '../common/credentials.js';
+import { AuthService, type Credentials } from '../services/auth.service.js';
 import { IngestService } from '../services/ingest.service.js';
 
 @Controller('api/v1')
@@ -12,16 +13,16 @@ export class IngestController {
 
   @Post('events')
   @HttpCode(200)
-  async events(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<EventBatchResult> {
-    const principal = await this.auth.authenticate(authorization);
+  async events(@Caller() caller: Credentials, @Body() body: unknown): Promise<EventBatchResult> {
+    const principal = await this.auth.authenticate(caller);
     this.auth.requireRole(principal, 'ingest');
     return this.ingest.ingestEvents(body, principal);
   }
 
   @Post('reports')
   @HttpCode(200)
-  async reports(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<ReportBatchResult> {
-    const principal = await this.auth.authenticate(authorization);
+  async reports(@Caller() caller: Credentials, @Body() body: unknown): Promise<ReportBatchResult> {
+    const principal = await this.auth.authenticate(caller);
     this.auth.requireRole(principal, 'ingest');
     return this.ingest.ingestReports(body, principal);
   }

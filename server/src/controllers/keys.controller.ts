@@ -1,6 +1,8 @@
-import { Body, Controller, Delete, Headers, Param, Post } from '@nestjs/common';
-import type { KeyCreated, KeyRevoked } from '@tiendo/shared';
-import { AuthService } from '../services/auth.service.js';
+import { Body, Controller, Delete, Get, Param, Post } from '@nestjs/common';
+import type { KeyCreated, KeyInfo, KeyRevoked } from '@tiendo/shared';
+import { Caller } from '../common/credentials.js';
+import { parseId } from '../common/params.js';
+import { AuthService, type Credentials } from '../services/auth.service.js';
 import { KeysService } from '../services/keys.service.js';
 
 @Controller('api/v1/keys')
@@ -10,13 +12,18 @@ export class KeysController {
     private readonly keys: KeysService,
   ) {}
 
+  @Get()
+  async list(@Caller() caller: Credentials): Promise<KeyInfo[]> {
+    return this.keys.list(await this.auth.authenticate(caller));
+  }
+
   @Post()
-  async create(@Headers('authorization') authorization: string | undefined, @Body() body: unknown): Promise<KeyCreated> {
-    return this.keys.create(await this.auth.authenticate(authorization), body);
+  async create(@Caller() caller: Credentials, @Body() body: unknown): Promise<KeyCreated> {
+    return this.keys.create(await this.auth.authenticate(caller), body);
   }
 
   @Delete(':id')
-  async revoke(@Headers('authorization') authorization: string | undefined, @Param('id') id: string): Promise<KeyRevoked> {
-    return this.keys.revoke(await this.auth.authenticate(authorization), id);
+  async revoke(@Caller() caller: Credentials, @Param('id') id: string): Promise<KeyRevoked> {
+    return this.keys.revoke(await this.auth.authenticate(caller), parseId('id', id, 'a key'));
   }
 }

@@ -1,9 +1,15 @@
 import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { MapImportPreview, MapVersionInfo } from '@tiendo/shared';
+import { cleanText, code } from '@tiendo/shared/schemas';
 import type { Request, Response } from 'express';
+import { Caller } from '../common/credentials.js';
+import { parseId, parseParam, parseQuery } from '../common/params.js';
 import { readUpload } from '../common/upload.js';
-import { AuthService } from '../services/auth.service.js';
+import { AuthService, type Credentials } from '../services/auth.service.js';
 import { MapsService } from '../services/maps.service.js';
+
+/** Names of a boundary file, its layers and properties; an empty parentProperty means "none". */
+const fileText = cleanText(300, { empty: true }).optional();
 
 @Controller('api/v1/maps')
 export class MapsController {
@@ -15,46 +21,53 @@ export class MapsController {
   /** The file is the body; options are in the query: level, property, parentProperty, layer, name. */
   @Post('import')
   @HttpCode(200)
-  async import(@Req() request: Request, @Query() query: Record<string, string>, @Headers('authorization') authorization?: string): Promise<MapImportPreview> {
-    const principal = await this.auth.authenticate(authorization);
+  async import(@Req() request: Request, @Query() query: unknown, @Caller() caller: Credentials): Promise<MapImportPreview> {
+    const { name } = parseQuery(query, { level: fileText, property: fileText, parentProperty: fileText, layer: fileText, name: fileText });
+    const principal = await this.auth.authenticate(caller);
     this.auth.requireRole(principal, 'admin');
-    return this.maps.importFile(await readUpload(request, query.name), query, principal);
+    // The service checks the options' meaning, and refuses any it does not know.
+    return this.maps.importFile(await readUpload(request, name), query, principal);
   }
 
   @Post('import/:importId/confirm')
   @HttpCode(200)
-  async confirm(@Param('importId') importId: string, @Headers('authorization') authorization?: string): Promise<MapVersionInfo> {
-    const principal = await this.auth.authenticate(authorization);
+  async confirm(@Param('importId') importId: string, @Caller() caller: Credentials): Promise<MapVersionInfo> {
+    const id = parseId('importId', importId, 'an import');
+    const principal = await this.auth.authenticate(caller);
     this.auth.requireRole(principal, 'admin');
-    return this.maps.confirm(importId, principal);
+    return this.maps.confirm(String(id), principal);
   }
 
   /** What an import or version holds, before it is merged with anything. */
   @Get('import/:importId/topology')
-  async importTopology(@Param('importId') importId: string, @Res() response: Response, @Headers('authorization') authorization?: string): Promise<void> {
-    const principal = await this.auth.authenticate(authorization);
+  async importTopology(@Param('importId') importId: string, @Res() response: Response, @Caller() caller: Credentials): Promise<void> {
+    const id = parseId('importId', importId, 'an import');
+    const principal = await this.auth.authenticate(caller);
     this.auth.requireRole(principal, 'admin');
-    response.type('application/json').send(await this.maps.storedTopology(importId, principal));
+    response.type('application/json').send(await this.maps.storedTopology(String(id), principal));
   }
 
   @Get('versions')
-  async versions(@Headers('authorization') authorization?: string): Promise<MapVersionInfo[]> {
-    const principal = await this.auth.authenticate(authorization);
+  async versions(@Caller() caller: Credentials): Promise<MapVersionInfo[]> {
+    const principal = await this.auth.authenticate(caller);
     this.auth.requireRole(principal, 'admin');
     return this.maps.versions(principal);
   }
 
   @Get(':unit')
   async map(
-    @Param('unit') code: string,
+    @Param('unit') unit: string,
+    @Query() query: unknown,
     @Res() response: Response,
-    @Query('level') level?: string,
+    @Caller() caller: Credentials,
     @Headers('if-none-match') ifNoneMatch?: string,
-    @Headers('authorization') authorization?: string,
   ): Promise<void> {
-    const scope = await this.maps.scope(code, level);
-    await this.auth.authorizeDisplay(AuthService.bearer(authorization), scope.unit.code, scope.tree.within);
+    const { level } = parseQuery(query, { level: code.optional() });
+    const scope = await this.maps.scope(parseParam('unit', unit, code), level);
+    await this.auth.authorizeDisplay(caller, scope.unit.code, scope.tree.within);
     const answer = await this.maps.map(scope.unit.code, scope.level, ifNoneMatch);
-    response.status(answer.status).set(answer.headers).end(answer.body ?? undefined);
+    // A keyed answer is the key holder's: no shared cache keeps it.
+    const headers = caller.authorization === undefined ? answer.headers : { ...answer.headers, 'Cache-Control': 'private, no-store' };
+    response.status(answer.status).set(headers).end(answer.body ?? undefined);
   }
 }

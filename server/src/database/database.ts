@@ -18,11 +18,14 @@ import { Migration20261130000000 } from '../migrations/Migration20261130000000.j
 import { Migration20261130030000 } from '../migrations/Migration20261130030000.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
+/** Carries the id of a revoked key, so that every instance drops it at once. */
+export const KEY_CHANNEL = 'tiendo_key_revoked';
 
 /** How long a request waits for a connection before the server answers 503. */
 const ACQUIRE_TIMEOUT_MS = 5000;
 
-type Listener = () => void;
+/** Called with a notification's payload, or with none after a reconnection (anything may have been missed). */
+type Listener = (payload?: string) => void;
 
 export interface DatabaseOptions {
   databaseUrl: string | null;
@@ -35,7 +38,7 @@ export class Database {
   private constructor(
     readonly orm: MikroORM,
     readonly embedded: boolean,
-    private readonly startListening: (listener: Listener) => Promise<() => Promise<void>>,
+    private readonly startListening: (channel: string, listener: Listener) => Promise<() => Promise<void>>,
     private readonly closeExtra: () => Promise<void>,
   ) {}
 
@@ -66,7 +69,7 @@ export class Database {
         pool: { min: 0, max: 10, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS, idleTimeoutMillis: 10_000 },
         driverOptions: { connection: { connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, statement_timeout: 30_000 } },
       });
-      return new Database(orm, false, (listener) => listenOnPostgres(options.databaseUrl!, listener), async () => {});
+      return new Database(orm, false, (channel, listener) => listenOnPostgres(options.databaseUrl!, channel, listener), async () => {});
     }
     const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
     const pglite = new PGlite(options.dataDir ? join(options.dataDir, 'pglite') : undefined);
@@ -77,7 +80,7 @@ export class Database {
       dbName: 'postgres',
       driverOptions: { connection: { pglite: () => pglite } satisfies PGliteConnectionConfig },
     });
-    const listen = async (listener: Listener) => pglite.listen(CHANGE_CHANNEL, listener);
+    const listen = async (channel: string, listener: Listener) => pglite.listen(channel, (payload) => listener(payload));
     return new Database(orm, true, listen, async () => {
       await pglite.close();
       unlock();
@@ -94,9 +97,9 @@ export class Database {
     return applied.map((m) => m.name);
   }
 
-  /** Calls the listener whenever a batch commits, on any server instance. */
-  listen(listener: Listener): Promise<() => Promise<void>> {
-    return this.startListening(listener);
+  /** Calls the listener whenever a batch commits (or, on another channel, its news arrives), on any server instance. */
+  listen(listener: Listener, channel = CHANGE_CHANNEL): Promise<() => Promise<void>> {
+    return this.startListening(channel, listener);
   }
 
   async close(): Promise<void> {
@@ -137,19 +140,19 @@ function isAlive(pid: number): boolean {
  * LISTEN needs a connection of its own that stays open. When it drops, it reconnects and
  * calls the listener once, so that the caller catches up on what it may have missed.
  */
-async function listenOnPostgres(url: string, listener: Listener): Promise<() => Promise<void>> {
+async function listenOnPostgres(url: string, channel: string, listener: Listener): Promise<() => Promise<void>> {
   let client: pg.Client | null = null;
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
 
   const connect = async (): Promise<void> => {
     const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS });
-    c.on('notification', () => listener());
+    c.on('notification', (message) => listener(message.payload));
     c.on('error', () => reconnect(c));
     c.on('end', () => reconnect(c));
     try {
       await c.connect();
-      await c.query(`listen ${CHANGE_CHANNEL}`);
+      await c.query(`listen ${channel}`);
       client = c;
       listener();
     } catch {

@@ -1,6 +1,6 @@
 /** Admins create and revoke keys for units within their own scope. */
 import { ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { KeyCreated, KeyRevoked } from '@tiendo/shared';
+import type { KeyCreated, KeyInfo, KeyRevoked } from '@tiendo/shared';
 import { keyRequestSchema } from '@tiendo/shared/schemas';
 import { KeyRepository } from '../repositories/key.repository.js';
 import { AuthService, type Principal } from './auth.service.js';
@@ -13,6 +13,13 @@ export class KeysService {
     private readonly auth: AuthService,
   ) {}
 
+  async list(admin: Principal): Promise<KeyInfo[]> {
+    this.auth.requireRole(admin, 'admin');
+    return (await this.keys.list(admin.scope)).map((k) => ({
+      id: k.id, name: k.name, role: k.role, scope: k.scopeCode, createdAt: k.createdAt.toISOString(), revokedAt: k.revokedAt?.toISOString() ?? null,
+    }));
+  }
+
   async create(admin: Principal, body: unknown): Promise<KeyCreated> {
     this.auth.requireRole(admin, 'admin');
     const request = parseBody(keyRequestSchema, body);
@@ -23,17 +30,19 @@ export class KeysService {
     return { id: key.id, name: key.name, role: key.role, scope: key.scopeCode, key: token };
   }
 
-  /** Revoking twice is harmless; other server instances stop accepting the key within seconds. */
-  async revoke(admin: Principal, id: string): Promise<KeyRevoked> {
+  /**
+   * Revoking twice is harmless. The key stops working here at once and on other server
+   * instances as soon as they hear of it from the database; its open sockets are ended.
+   */
+  async revoke(admin: Principal, keyId: number): Promise<KeyRevoked> {
     this.auth.requireRole(admin, 'admin');
-    const keyId = Number(id);
-    const key = Number.isInteger(keyId) && keyId > 0 ? await this.keys.find(keyId) : null;
-    if (!key) throw new NotFoundException(`id: no key ${id}`);
+    const key = await this.keys.find(keyId);
+    if (!key) throw new NotFoundException(`id: no key ${keyId}`);
     if (!(await this.keys.isWithin(key.scopeCode, admin.scope))) {
-      throw new ForbiddenException(`id: key ${id} belongs to unit ${key.scopeCode}, outside this key's unit ${admin.scope}`);
+      throw new ForbiddenException(`id: key ${keyId} belongs to unit ${key.scopeCode}, outside this key's unit ${admin.scope}`);
     }
     const revokedAt = await this.keys.revoke(keyId);
-    this.auth.forget(keyId);
+    this.auth.revoked(keyId);
     return { id: keyId, revokedAt: revokedAt.toISOString() };
   }
 }

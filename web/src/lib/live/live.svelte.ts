@@ -13,6 +13,7 @@ import {
   type ClientToServerEvents,
   type Heartbeat,
   type MapChangedMessage,
+  type RefusalCode,
   type ServerToClientEvents,
   type SubscribeReply,
   type UnitInfo,
@@ -77,6 +78,8 @@ export class LiveStore {
   #subscribeTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #nextId = 1;
+  /** The server refused the key: trying it again cannot help. */
+  #refused = false;
 
   constructor(socket: LiveSocket, now: () => number = Date.now) {
     this.#socket = socket;
@@ -86,16 +89,24 @@ export class LiveStore {
       this.#subscribe();
     });
     socket.on('disconnect', (reason) => {
-      this.connection = 'offline';
+      this.connection = this.#refused ? 'rejected' : 'offline';
       this.#pending = false;
       this.#buffer = [];
-      // Socket.IO does not reconnect by itself after the server closed the connection.
-      if (reason === 'io server disconnect') this.#retry(() => socket.connect());
+      // Socket.IO does not reconnect by itself after the server closed the connection; after
+      // the server ended the key's access, nothing would come of it.
+      if (reason === 'io server disconnect' && !this.#refused) this.#retry(() => socket.connect());
     });
     socket.on('connect_error', (error) => {
-      this.connection = /unauthori[sz]ed|forbidden|key/i.test(error.message) ? 'rejected' : 'offline';
-      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps trying.
-      if (!socket.active) this.#retry(() => socket.connect());
+      const code = (error as Error & { data?: { code?: RefusalCode } }).data?.code;
+      this.#refused = code === 'unauthorized' || code === 'forbidden';
+      this.connection = this.#refused ? 'rejected' : 'offline';
+      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps
+      // trying, unless the key itself was refused.
+      if (!socket.active && !this.#refused) this.#retry(() => socket.connect());
+    });
+    socket.on('accessEnded', () => {
+      this.#refused = true;
+      this.connection = 'rejected';
     });
     socket.on('changes', (message) => this.#onChanges(message));
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
@@ -154,8 +165,9 @@ export class LiveStore {
     this.#pending = false;
     clearTimeout(this.#subscribeTimer);
     if (!reply.ok) {
-      this.connection = /unauthori[sz]ed|forbidden|key/i.test(reply.error) ? 'rejected' : 'offline';
-      this.#retry(() => this.#subscribe());
+      const refused = reply.code === 'unauthorized' || reply.code === 'forbidden';
+      this.connection = refused ? 'rejected' : 'offline';
+      if (!refused) this.#retry(() => this.#subscribe());
       return;
     }
     const clientNow = this.#now();

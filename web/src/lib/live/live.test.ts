@@ -143,14 +143,43 @@ describe('LiveStore', () => {
     expect(socket.lastSubscribe.request.since).toBe(10);
   });
 
-  it('reconnects by itself when the server refused the connection', () => {
+  it('reconnects by itself when the server was too busy to take the connection', () => {
     socket.drop();
     socket.active = false;
-    socket.fire('connect_error', new Error('unauthorized'));
-    expect(store.connection).toBe('rejected');
+    socket.fire('connect_error', Object.assign(new Error('too many attempts'), { data: { code: 'busy' } }));
+    expect(store.connection).toBe('offline');
     const before = socket.connects;
     vi.advanceTimersByTime(5_000);
     expect(socket.connects).toBe(before + 1);
+  });
+
+  it('stops when the server refused the key', () => {
+    socket.drop();
+    socket.active = false;
+    socket.fire('connect_error', Object.assign(new Error('Authorization: unknown or revoked api key'), { data: { code: 'unauthorized' } }));
+    expect(store.connection).toBe('rejected');
+    const before = socket.connects;
+    vi.advanceTimersByTime(60_000);
+    expect(socket.connects).toBe(before);
+  });
+
+  it('stops when the server ends the access of its key', () => {
+    socket.fire('accessEnded', { code: 'unauthorized', message: 'Authorization: this key was revoked' });
+    socket.connected = false;
+    socket.fire('disconnect', 'io server disconnect');
+    expect(store.connection).toBe('rejected');
+    const before = socket.connects;
+    vi.advanceTimersByTime(60_000);
+    expect(socket.connects).toBe(before);
+  });
+
+  it('stops subscribing when the scope is refused', () => {
+    store.watch('ha-tinh', '443');
+    socket.lastSubscribe.reply({ ok: false, code: 'forbidden', error: 'scope: this key may only display unit 445 and below, not 443' });
+    expect(store.connection).toBe('rejected');
+    const before = socket.subscribes.length;
+    vi.advanceTimersByTime(60_000);
+    expect(socket.subscribes).toHaveLength(before);
   });
 
   it('announces completions and celebrates a district reaching its target', () => {

@@ -46,6 +46,9 @@ function query(params: Record<string, string | number | undefined | null>): stri
 }
 
 export class AdminApi {
+  /** Called when a request finds the session ended (401), so the page can send the person to sign in. */
+  onSignedOut: (() => void) | null = null;
+
   constructor(private readonly fetchFn: typeof fetch = (...args) => fetch(...args)) {}
 
   private async call<T>(method: string, url: string, body?: unknown): Promise<T> {
@@ -65,6 +68,7 @@ export class AdminApi {
     const parsed = text ? (JSON.parse(text) as unknown) : null;
     if (!response.ok) {
       const message = (parsed as { message?: unknown } | null)?.message;
+      if (response.status === 401 && !url.startsWith('/api/v1/session')) this.onSignedOut?.();
       const retry = Number(response.headers.get('retry-after'));
       throw new AdminError(response.status, typeof message === 'string' ? message : `${response.status}`, retry > 0 ? retry : null);
     }

@@ -1,14 +1,29 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { ErrorsFilter } from './common/errors.filter.js';
+import { AuditService } from './admin/audit.service.js';
+import { CampaignsAdminService } from './admin/campaigns.service.js';
+import { CatalogService } from './admin/catalog.service.js';
+import { PeopleService } from './admin/people.service.js';
+import { SessionsService } from './admin/sessions.service.js';
+import { AccessGuard } from './common/access.js';
+import { AuditController } from './controllers/audit.controller.js';
+import { CampaignsAdminController } from './controllers/campaigns-admin.controller.js';
 import { CampaignsController } from './controllers/campaigns.controller.js';
+import { PeopleController } from './controllers/people.controller.js';
+import { SessionController } from './controllers/session.controller.js';
+import { UnitsController } from './controllers/units.controller.js';
 import { HealthController } from './controllers/health.controller.js';
 import { IngestController } from './controllers/ingest.controller.js';
 import { KeysController } from './controllers/keys.controller.js';
 import { MapsController } from './controllers/maps.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
+import { AuditRepository } from './repositories/audit.repository.js';
+import { CampaignAdminRepository } from './repositories/campaign-admin.repository.js';
 import { HistoryRepository } from './repositories/history.repository.js';
+import { PeopleRepository } from './repositories/people.repository.js';
+import { UnitsRepository } from './repositories/units.repository.js';
 import { IngestRepository } from './repositories/ingest.repository.js';
 import { KeyRepository } from './repositories/key.repository.js';
 import { LiveRepository } from './repositories/live.repository.js';
@@ -33,14 +48,19 @@ export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
     return {
       module: AppModule,
-      controllers: [HealthController, IngestController, CampaignsController, KeysController, MapsController],
+      controllers: [
+        HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
+        UnitsController, PeopleController, SessionController, AuditController,
+      ],
       providers: [
         { provide: Database, useValue: deps.db },
         { provide: Clock, useValue: deps.clock },
         { provide: ACCESS_OPTIONS, useValue: deps.access },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
+        UnitsRepository, AuditRepository, CampaignAdminRepository, PeopleRepository,
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
+        SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard,
         LiveGateway,
       ],
     };

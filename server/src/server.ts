@@ -42,7 +42,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     secure(app, config.allowedOrigins);
     app.useBodyParser('json', { limit: '1mb' });
     app.enableShutdownHooks();
-    await app.get(SeedService).importCatalog(config.rootUnit);
+    await app.get(SeedService).ensureCatalog(config.rootUnit);
     await options.beforeListen?.(app);
     await app.get(LiveService).start();
     await mountWeb(app, config.webDir);

@@ -3,20 +3,7 @@
  * pages that do not administer do not ship it.
  */
 import { z } from 'zod';
-
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
-/** Text a person typed: no control characters, no lone surrogates, trimmed, bounded. */
-function text(max: number) {
-  return z
-    .string('must be text')
-    .trim()
-    .min(1, 'must not be empty')
-    .max(max, `must be at most ${max} characters`)
-    // eslint-disable-next-line no-control-regex
-    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not hold control characters')
-    .refine((s) => !LONE_SURROGATE.test(s), 'must be valid Unicode text');
-}
+import { cleanText } from './schemas.js';
 
 const slug = z.string('must be text').regex(/^[a-z][a-z0-9_-]{0,39}$/, 'must be 1-40 lowercase letters, digits, "-" or "_", starting with a letter');
 const unitCode = z.string('must be text').regex(/^(VN|[0-9]{1,6}|[A-Za-z0-9_-]{1,20})$/, 'must be a unit code');
@@ -39,8 +26,8 @@ export const plausibilitySchema = z.strictObject({
 
 export const metricSchema = z.strictObject({
   key: slug,
-  name: text(120),
-  shortName: text(24).optional(),
+  name: cleanText(120),
+  shortName: cleanText(24).optional(),
   /** When this metric's work began, if after the campaign's start (eID began weeks after CCCD). */
   startDate: isoDate.optional(),
   /** The intake metric whose records this one activates: shows the conversion. */
@@ -49,12 +36,12 @@ export const metricSchema = z.strictObject({
 });
 
 export const milestoneSchema = z.strictObject({
-  name: text(120),
+  name: cleanText(120),
   date: isoDate,
   /** The metrics it binds: each metric's countdown and plan use only its own milestones. */
   metrics: z.array(slug).min(1, 'must bind at least one metric').max(20),
   /** The document that set it: "Điện 16/HT ngày 21/3/2023". */
-  document: text(200).optional(),
+  document: cleanText(200).optional(),
 });
 
 function checkMetricRefs(
@@ -82,7 +69,7 @@ function checkMetricRefs(
 export const campaignCreateSchema = z
   .strictObject({
     id: slug,
-    name: text(200),
+    name: cleanText(200),
     timeZone: timeZone.default('Asia/Ho_Chi_Minh'),
     startDate: isoDate,
     rootUnit: unitCode,
@@ -94,7 +81,7 @@ export const campaignCreateSchema = z
 /** Fields left out stay as they are; `metrics` and `milestones`, when given, are the whole new list. */
 export const campaignPatchSchema = z
   .strictObject({
-    name: text(200).optional(),
+    name: cleanText(200).optional(),
     timeZone: timeZone.optional(),
     startDate: isoDate.optional(),
     status: z.enum(['active', 'closed', 'archived'], 'must be active, closed or archived').optional(),
@@ -103,7 +90,7 @@ export const campaignPatchSchema = z
   })
   .superRefine(checkMetricRefs);
 
-const reason = text(500);
+const reason = cleanText(500, { lineBreaks: true });
 
 /** Targets entered on a page, or revised: every change needs its reason. */
 export const targetsSchema = z.strictObject({
@@ -129,7 +116,7 @@ export const commitmentSchema = z.strictObject({
   metric: slug,
   unit: unitCode,
   date: isoDate,
-  document: text(200).optional(),
+  document: cleanText(200).optional(),
 });
 
 const login = z.string('must be text').trim().regex(/^[A-Za-z0-9._@-]{3,64}$/, 'must be 3-64 letters, digits, ".", "_", "@" or "-"');
@@ -138,7 +125,7 @@ const personRole = z.enum(['admin', 'leadership', 'chief', 'officer'], 'must be 
 
 export const personCreateSchema = z.strictObject({
   login,
-  name: text(120),
+  name: cleanText(120),
   role: personRole,
   scope: unitCode,
   /** Without one, a one-time password is made and shown once. */
@@ -146,7 +133,7 @@ export const personCreateSchema = z.strictObject({
 });
 
 export const personPatchSchema = z.strictObject({
-  name: text(120).optional(),
+  name: cleanText(120).optional(),
   role: personRole.optional(),
   scope: unitCode.optional(),
   disabled: z.boolean('must be true or false').optional(),

@@ -40,7 +40,8 @@ export interface TargetRow {
 export interface TargetVersion {
   unit: string;
   metric: string;
-  target: number;
+  /** null: from then on the sum of its children's targets. */
+  target: number | null;
   validFrom: string;
   reason: string;
   author: string;
@@ -98,6 +99,8 @@ export interface PersonCreated extends PersonInfo {
 export interface SessionInfo {
   person: PersonInfo;
   expiresAt: string;
+  /** The password was set by an administrator: nothing else is allowed until it is changed. */
+  mustChangePassword: boolean;
 }
 
 export interface KeyInfo {

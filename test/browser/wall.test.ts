@@ -66,7 +66,8 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       expect(rankBefore).toEqual({ rank: 13, place: 12 });
 
       const started = performance.now();
-      const answer = await postEvents(server.url, server.keys.ingest, [event({ unit: commune.code, delta })]);
+      // A district's worth in one record: confirmed past the plausibility rule.
+      const answer = await postEvents(server.url, server.keys.ingest, [event({ unit: commune.code, delta, confirmed: true })]);
       expect(answer.status).toBe(200);
       await page.waitForFunction(
         ({ code, counter, fill }) => {

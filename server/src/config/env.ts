@@ -72,7 +72,7 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
   }
   const rootUnit = text('ROOT_UNIT', defaults.rootUnit ?? '42');
-  if (!/^(VN|\d{2,5})$/.test(rootUnit)) problems.push(`ROOT_UNIT: expected "VN" or a GSO code such as 42, got "${rootUnit}"`);
+  if (!/^[A-Za-z0-9_-]{1,20}$/.test(rootUnit)) problems.push(`ROOT_UNIT: expected "VN" or a unit code such as 42, got "${rootUnit}"`);
 
   const origins = env.ALLOWED_ORIGINS?.split(',').map((o) => o.trim().replace(/\/$/, '').toLowerCase()).filter(Boolean) ?? [];
   for (const origin of origins) {

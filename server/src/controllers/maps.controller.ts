@@ -24,7 +24,7 @@ export class MapsController {
   async import(@Req() request: Request, @Query() query: unknown, @Caller() caller: Credentials): Promise<MapImportPreview> {
     const { name } = parseQuery(query, { level: fileText, property: fileText, parentProperty: fileText, layer: fileText, name: fileText });
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     // The service checks the options' meaning, and refuses any it does not know.
     return this.maps.importFile(await readUpload(request, name), query, principal);
   }
@@ -34,7 +34,7 @@ export class MapsController {
   async confirm(@Param('importId') importId: string, @Caller() caller: Credentials): Promise<MapVersionInfo> {
     const id = parseId('importId', importId, 'an import');
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     return this.maps.confirm(String(id), principal);
   }
 
@@ -43,14 +43,14 @@ export class MapsController {
   async importTopology(@Param('importId') importId: string, @Res() response: Response, @Caller() caller: Credentials): Promise<void> {
     const id = parseId('importId', importId, 'an import');
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     response.type('application/json').send(await this.maps.storedTopology(String(id), principal));
   }
 
   @Get('versions')
   async versions(@Caller() caller: Credentials): Promise<MapVersionInfo[]> {
     const principal = await this.auth.authenticate(caller);
-    this.auth.requireRole(principal, 'admin');
+    this.auth.requireCapability(principal, 'administer');
     return this.maps.versions(principal);
   }
 

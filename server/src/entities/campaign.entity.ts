@@ -171,8 +171,8 @@ export class TargetVersion {
   @Property({ type: 'text' })
   unitCode!: string;
 
-  @Property({ type: new BigIntType('number') })
-  target!: number;
+  @Property({ type: new BigIntType('number'), nullable: true })
+  target!: number | null;
 
   @Property({ type: 'Date' })
   validFrom!: Date;

@@ -4,7 +4,7 @@ import type { PersonRole } from '@tiendo/shared';
 /** Someone who signs in: a role scoped to a unit subtree, as keys are. */
 @Entity({ tableName: 'person' })
 export class Person {
-  [OptionalProps]?: 'createdAt' | 'disabledAt' | 'sessionVersion';
+  [OptionalProps]?: 'createdAt' | 'disabledAt' | 'sessionVersion' | 'passwordTemporary';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -24,6 +24,10 @@ export class Person {
   /** argon2id. */
   @Property({ type: 'text', hidden: true })
   passwordHash: string;
+
+  /** Set by an administrator: to be changed at the first sign-in. */
+  @Property({ type: 'boolean' })
+  passwordTemporary = true;
 
   @Property({ type: 'Date' })
   createdAt: Date = new Date();

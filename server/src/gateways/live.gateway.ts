@@ -24,6 +24,8 @@ import {
 import { describeIssues, subscribeRequestSchema } from '@tiendo/shared/schemas';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
 import { boundMessage, isDatabaseUnavailable } from '../common/errors.filter.js';
+import { SESSION_COOKIE } from '../admin/sessions.service.js';
+import { cookie } from '../common/credentials.js';
 import { AuthService, PUBLIC, TooManyAttemptsException, type Principal } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
 import { LiveService } from '../services/live.service.js';
@@ -95,6 +97,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     // A new boundary map goes to every screen, whatever it is subscribed to.
     this.maps.onChanged((message) => server.to(ADMITTED).emit('mapChanged', message));
     this.auth.onRevoked((keyId) => void this.endRevoked(keyId));
+    // A campaign's definition changed (milestones, targets, status): its screens subscribe afresh.
+    this.live.onReloaded((campaigns) => {
+      this.snapshots.clear();
+      for (const campaign of campaigns) {
+        for (const [name, room] of this.rooms) if (room.campaign === campaign) server.to(name).emit('campaignChanged', { campaign });
+      }
+      this.scheduleFlush();
+    });
     this.timers.push(
       // Also turns the local day on screens when nothing is being reported.
       setInterval(() => this.scheduleFlush(), 1000),
@@ -120,12 +130,21 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     }, wait);
   }
 
-  /** Checks the key of a connecting socket: no key is enough only on a public display. */
+  /**
+   * Checks the key of a connecting socket, or the session of a signed-in person's browser: no
+   * key is enough only on a public display.
+   */
   private async admit(socket: LiveSocket): Promise<void> {
     const key = (socket.handshake.auth as { key?: unknown } | undefined)?.key;
     const fresh = { rooms: new Set<string>(), allowance: { calls: SUBSCRIBE_BURST, at: Date.now() }, ended: false };
     if (key === undefined || key === null || key === '') {
-      if (!this.auth.publicDisplay) throw new UnauthorizedException('Authorization: a display key is required (auth: { key })');
+      const session = cookie(socket.handshake.headers.cookie, SESSION_COOKIE);
+      if (session) {
+        const principal = await this.auth.authenticate({ authorization: undefined, session, address: socket.handshake.address });
+        socket.data = { ...fresh, principal, key: null };
+        return;
+      }
+      if (!this.auth.publicDisplay) throw new UnauthorizedException('Authorization: a display key is required (auth: { key }), or sign in');
       socket.data = { ...fresh, principal: PUBLIC, key: null };
       return;
     }

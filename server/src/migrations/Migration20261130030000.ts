@@ -27,7 +27,8 @@ export class Migration20261130030000 extends Migration {
         campaign_id text not null,
         metric text not null,
         unit_code text not null references unit (code),
-        target bigint not null check (target >= 0),
+        -- null: no target of its own from then on, the sum of its children's.
+        target bigint check (target >= 0),
         valid_from timestamptz not null default now(),
         reason text not null,
         author text not null,
@@ -56,6 +57,8 @@ export class Migration20261130030000 extends Migration {
         role text not null check (role in ('admin', 'leadership', 'chief', 'officer')),
         scope_code text not null references unit (code),
         password_hash text not null,
+        -- Set by the administrator who made it: to be changed at the first sign-in.
+        password_temporary boolean not null default true,
         created_at timestamptz not null default now(),
         disabled_at timestamptz,
         -- Bumped by a password reset or a disable: every session of the person ends at once.
@@ -73,6 +76,16 @@ export class Migration20261130030000 extends Migration {
       create index session_person_index on session (person_id);
 
       alter table event add column person_id int references person (id);
+
+      -- A file read and shown for confirmation, kept until confirmed (any instance may be asked).
+      create table pending_import (
+        id text primary key,
+        kind text not null check (kind in ('targets', 'catalog')),
+        campaign_id text,
+        payload jsonb not null,
+        created_by text not null,
+        created_at timestamptz not null default now()
+      );
 
       create table audit (
         id bigserial primary key,

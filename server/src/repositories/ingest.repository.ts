@@ -32,6 +32,8 @@ export interface NewEvent {
   source: string | null;
   reason: string | null;
   keyId: number | null;
+  /** The signed-in person who sent it, when not a key. */
+  personId: number | null;
   confirmed: boolean;
 }
 
@@ -153,13 +155,13 @@ export class IngestRepository {
 
   private async insertEvents(em: EntityManager, events: NewEvent[]): Promise<InsertedEvent[]> {
     return em.execute<InsertedEvent[]>(
-      `insert into event (campaign_id, sender_scope, origin, id, metric, unit_code, delta, occurred_at, day, source, reason, api_key_id, confirmed)
-       select campaign, sender, origin, id, metric, unit, delta, occurred_at, day, source, reason, key_id, confirmed
+      `insert into event (campaign_id, sender_scope, origin, id, metric, unit_code, delta, occurred_at, day, source, reason, api_key_id, person_id, confirmed)
+       select campaign, sender, origin, id, metric, unit, delta, occurred_at, day, source, reason, key_id, person_id, confirmed
        from json_to_recordset(?::json) as x(campaign text, sender text, origin text, id text, metric text, unit text, delta int,
-         occurred_at timestamptz, day date, source text, reason text, key_id int, confirmed boolean)
+         occurred_at timestamptz, day date, source text, reason text, key_id int, person_id int, confirmed boolean)
        on conflict (campaign_id, sender_scope, origin, id) do nothing
        returning campaign_id, sender_scope, origin, id, metric, unit_code, delta, to_char(day, 'YYYY-MM-DD') as day, occurred_at`,
-      [JSON.stringify(events.map((e) => ({ ...e, occurred_at: e.occurredAt, key_id: e.keyId })))],
+      [JSON.stringify(events.map((e) => ({ ...e, occurred_at: e.occurredAt, key_id: e.keyId, person_id: e.personId })))],
     );
   }
 

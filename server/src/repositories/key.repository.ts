@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Database, KEY_CHANNEL } from '../database/database.js';
 import { ApiKey, type KeyRole } from '../entities/index.js';
 
@@ -12,9 +13,8 @@ export class KeyRepository {
   constructor(private readonly db: Database) {}
 
   /** Creates a key and returns its secret, which is shown once and never stored. */
-  async create(name: string, role: KeyRole, scopeCode: string): Promise<{ key: ApiKey; token: string }> {
+  async create(name: string, role: KeyRole, scopeCode: string, em: EntityManager = this.db.em()): Promise<{ key: ApiKey; token: string }> {
     const token = `td_${role}_${randomBytes(24).toString('base64url')}`;
-    const em = this.db.em();
     const key = new ApiKey(name, role, scopeCode, hashToken(token));
     await em.persistAndFlush(key);
     return { key, token };
@@ -43,8 +43,8 @@ export class KeyRepository {
    * Sets the revocation time once and returns it. The same statement announces it to every
    * server instance, when it commits.
    */
-  async revoke(id: number): Promise<Date> {
-    const [row] = await this.db.em().execute<{ revoked_at: string }[]>(
+  async revoke(id: number, em: EntityManager = this.db.em()): Promise<Date> {
+    const [row] = await em.execute<{ revoked_at: string }[]>(
       `with revoked as (update api_key set revoked_at = coalesce(revoked_at, now()) where id = ? returning id, revoked_at)
        select revoked_at, pg_notify('${KEY_CHANNEL}', id::text) from revoked`, [id]);
     return new Date(row.revoked_at);

@@ -42,12 +42,13 @@ export class LiveRepository {
   }
 
   /** Dates are read as text: drivers turn a `date` into a Date at local midnight, which shifts it. */
-  async campaigns(): Promise<CampaignInfo[]> {
+  /** Campaigns with everything screens show of them; archived ones only when asked. */
+  async campaigns(includeArchived = false): Promise<CampaignInfo[]> {
     const em = this.db.em();
     const [campaigns, metrics, milestones, commitments] = await Promise.all([
       em.execute<{ id: string; name: string; time_zone: string; start_date: string; root_unit: string; status: CampaignInfo['status'] }[]>(
         `select id, name, time_zone, to_char(start_date, 'YYYY-MM-DD') as start_date, root_unit, status from campaign
-         where status <> 'archived' order by created_at, id`),
+         where ? or status <> 'archived' order by created_at, id`, [includeArchived]),
       em.execute<{ campaign_id: string; key: string; name: string; short_name: string | null; start_date: string | null; activation_of: string | null; plausibility: MetricInfo['plausibility'] }[]>(
         `select campaign_id, key, name, short_name, to_char(start_date, 'YYYY-MM-DD') as start_date, activation_of, plausibility
          from metric order by position, key`),

@@ -5,10 +5,16 @@
  */
 import { HttpException } from '@nestjs/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SessionsService } from '../admin/sessions.service.js';
+import { AuditRepository } from '../repositories/audit.repository.js';
 import { KeyRepository } from '../repositories/key.repository.js';
+import { PeopleRepository } from '../repositories/people.repository.js';
+import { UnitsRepository } from '../repositories/units.repository.js';
 import { testDatabase, type TestDatabase } from '../testing/database.js';
 import { AuthService } from './auth.service.js';
 import { SeedService } from './seed.service.js';
+
+const sessions = () => new SessionsService(t.db, new PeopleRepository(t.db), new AuditRepository(t.db));
 
 /** The real repository, counting the lookups that reach the database. */
 class CountedKeys extends KeyRepository {
@@ -28,8 +34,8 @@ let auth: AuthService;
 beforeAll(async () => {
   t = await testDatabase();
   keys = new CountedKeys(t.db);
-  await new SeedService(t.db, keys).importCatalog('42');
-  auth = new AuthService(keys, { publicDisplay: false, authFailureLimit: LIMIT });
+  await new SeedService(t.db, keys, new UnitsRepository(t.db)).importCatalog('42');
+  auth = new AuthService(keys, sessions(), { publicDisplay: false, authFailureLimit: LIMIT });
   await auth.onModuleInit();
 });
 
@@ -84,7 +90,7 @@ describe('key lookups', () => {
   });
 
   it('hears a revocation made by another instance through the database', async () => {
-    const other = new AuthService(new KeyRepository(t.db), { publicDisplay: false, authFailureLimit: LIMIT });
+    const other = new AuthService(new KeyRepository(t.db), sessions(), { publicDisplay: false, authFailureLimit: LIMIT });
     const { key, token } = await keys.create('Điện thoại bị mất', 'ingest', '18586');
     await auth.identify(token, '192.0.2.5');
     const heard = new Promise<number | null>((resolve) => auth.onRevoked(resolve));

@@ -14,8 +14,10 @@ import {
   ForbiddenException, HttpException, HttpStatus, Inject, Injectable, Logger, UnauthorizedException,
   type OnModuleDestroy, type OnModuleInit,
 } from '@nestjs/common';
+import type { PersonRole } from '@tiendo/shared';
 import { LRUCache } from 'lru-cache';
 import type { KeyRole } from '../entities/index.js';
+import { SessionsService } from '../admin/sessions.service.js';
 import { KeyRepository } from '../repositories/key.repository.js';
 
 /** A revocation reaches every instance through NOTIFY; this only bounds a missed one. */
@@ -27,16 +29,38 @@ const FAILURE_WINDOW_MS = 60_000;
 
 export interface Principal {
   keyId: number | null;
+  /** Set for a signed-in person. */
+  personId?: number;
   name: string;
-  role: KeyRole | 'public';
+  role: KeyRole | PersonRole | 'public';
   scope: string;
+  /** A person whose password an administrator set: only the password change is allowed. */
+  mustChangePassword?: boolean;
 }
 
-/** Who sent a request: its Authorization header and the address it came from. */
+/** Who sent a request: its Authorization header, its session cookie and the address it came from. */
 export interface Credentials {
   authorization: string | undefined;
+  /** The token of a signed-in person's session cookie. */
+  session?: string;
   address: string;
 }
+
+/**
+ * What each role may do. One table for keys and people; every right is further bounded by the
+ * principal's scope (a unit and everything below it), which the services check on the data.
+ */
+export type Capability = 'read' | 'report' | 'keys' | 'administer' | 'people' | 'audit' | 'annotate';
+
+export const CAPABILITIES: Record<Principal['role'], readonly Capability[]> = {
+  admin: ['read', 'report', 'keys', 'administer', 'people', 'audit', 'annotate'],
+  leadership: ['read', 'audit', 'annotate'],
+  chief: ['read', 'report', 'people', 'annotate'],
+  officer: ['read', 'report'],
+  ingest: ['read', 'report'],
+  display: ['read'],
+  public: ['read'],
+};
 
 export interface AccessOptions {
   /** Display data readable without a key. */
@@ -54,6 +78,11 @@ export class TooManyAttemptsException extends HttpException {
 }
 
 /** The reader of a public display. */
+const CAPABILITY_WORDS: Record<Capability, string> = {
+  read: 'read', report: 'report counts', keys: 'manage keys', administer: 'administer campaigns, units and maps',
+  people: 'manage people', audit: 'read the audit trail', annotate: 'annotate',
+};
+
 export const PUBLIC: Principal = { keyId: null, name: 'public', role: 'public', scope: '' };
 
 @Injectable()
@@ -70,6 +99,7 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
 
   constructor(
     private readonly keys: KeyRepository,
+    private readonly sessions: SessionsService,
     @Inject(ACCESS_OPTIONS) private readonly options: AccessOptions,
   ) {}
 
@@ -89,11 +119,26 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     return /^Bearer\s+(\S+)$/i.exec(authorization?.trim() ?? '')?.[1];
   }
 
-  /** The principal of a request that needs a key, or 401 (429 past the limit of failures). */
+  /**
+   * The principal of a request: its key, else its signed-in person; 401 without either (429
+   * past the limit of failed keys).
+   */
   async authenticate(credentials: Credentials): Promise<Principal> {
+    if (credentials.authorization === undefined && credentials.session) {
+      const person = await this.sessions.principal(credentials.session);
+      if (!person) throw new UnauthorizedException('session: signed out or expired; sign in again');
+      return person;
+    }
     const token = AuthService.bearer(credentials.authorization);
-    if (!token) throw new UnauthorizedException('Authorization: expected "Bearer <api key>"');
+    if (!token) throw new UnauthorizedException('Authorization: expected "Bearer <api key>", or sign in');
     return this.identify(token, credentials.address);
+  }
+
+  /** 403 unless the principal's role has the capability. */
+  requireCapability(principal: Principal, capability: Capability): void {
+    if (CAPABILITIES[principal.role].includes(capability)) return;
+    const who = principal.personId ? 'your role' : 'this key';
+    throw new ForbiddenException(`Authorization: ${who} ("${principal.role}") may not do this; it needs the right to ${CAPABILITY_WORDS[capability]}`);
   }
 
   /**
@@ -102,9 +147,9 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
    * one is still refused.
    */
   async authorizeDisplay(credentials: Credentials, scope: string, within: (code: string, scope: string) => boolean): Promise<Principal> {
-    if (credentials.authorization === undefined) {
+    if (credentials.authorization === undefined && !credentials.session) {
       if (this.options.publicDisplay) return PUBLIC;
-      throw new UnauthorizedException('Authorization: a display key is required');
+      throw new UnauthorizedException('Authorization: a display key is required, or sign in');
     }
     const principal = await this.authenticate(credentials);
     this.requireScope(principal, scope, within);
@@ -134,12 +179,6 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
     return this.known.get(token) ?? (this.unknown.has(token) ? null : this.find(token));
   }
 
-  /** Ingest keys post counts; admin keys may do everything. */
-  requireRole(principal: Principal, ...roles: KeyRole[]): void {
-    if (principal.role !== 'admin' && !roles.includes(principal.role as KeyRole)) {
-      throw new ForbiddenException(`Authorization: this key has the role "${principal.role}", and this needs ${roles.join(' or ')}`);
-    }
-  }
 
   /**
    * Called with the id of a revoked key (from this instance or another), or with null when

@@ -62,7 +62,7 @@ export class IngestService {
       campaign: e.campaign, sender: principal.scope, origin: 'event', id: e.id, path: `events[${i}]`,
       metric: e.metric, unit: e.unit, delta: e.delta, occurredAt: e.occurredAt,
       day: this.check({ ...e, at: e.occurredAt }, `events[${i}]`, 'occurredAt', principal),
-      source: e.source ?? principal.name, reason: e.reason ?? null, keyId: principal.keyId, confirmed: e.confirmed === true,
+      source: e.source ?? principal.name, reason: e.reason ?? null, keyId: principal.keyId, personId: principal.personId ?? null, confirmed: e.confirmed === true,
     }));
     refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
     this.checkPlausible([...rows, ...batchTotals(rows)]);
@@ -110,7 +110,7 @@ export class IngestService {
         this.checkPlausible([{ ...r, field: 'total', delta }]);
         events.push({
           campaign: r.campaign, sender: r.sender, origin: 'report', id: r.id, path: r.path, metric: r.metric, unit: r.unit, delta,
-          occurredAt: r.asOf, day: r.day, source: r.source, reason: r.reason, keyId: principal.keyId, confirmed: r.confirmed,
+          occurredAt: r.asOf, day: r.day, source: r.source, reason: r.reason, keyId: principal.keyId, personId: principal.personId ?? null, confirmed: r.confirmed,
         });
       });
       return events;
@@ -150,7 +150,7 @@ export class IngestService {
       throw new UnprocessableEntityException(`${path}.unit: "${record.unit}" (${unit.fullName}) is a ${unit.level}; counts are recorded per commune`);
     }
     if (!tree.within(record.unit, principal.scope)) {
-      throw new ForbiddenException(`${path}.unit: this key may only report for unit ${principal.scope} and below, not for ${record.unit} (${unit.fullName})`);
+      throw new ForbiddenException(`${path}.unit: ${principal.personId ? 'you' : 'this key'} may only report for unit ${principal.scope} and below, not for ${record.unit} (${unit.fullName})`);
     }
     const at = Date.parse(record.at);
     if (at > this.clock.now() + FUTURE_TOLERANCE_MS) {

@@ -247,6 +247,14 @@ export class LiveTree {
     return { decided, recount };
   }
 
+  /** Every unit's target for a metric, and whether it is its own or its children's sum. */
+  targets(metric: string): { unit: string; target: number; explicit: boolean }[] {
+    return this.order.map((n) => {
+      const c = n.cells.get(metric);
+      return { unit: n.info.code, target: c?.target ?? 0, explicit: c?.explicitTarget != null };
+    });
+  }
+
   /** A commune's target, best day and days with records for a metric; undefined for other units. */
   commune(code: string, metric: string): CommuneStats | undefined {
     const node = this.nodes.get(code);

@@ -6,6 +6,7 @@
 import { Injectable, Logger, NotFoundException, UnprocessableEntityException, type OnApplicationShutdown } from '@nestjs/common';
 import { addDays, localDate, PACE_DAYS, type CampaignInfo, type Snapshot, type ActivityItem } from '@tiendo/shared';
 import { Database } from '../database/database.js';
+import { CONFIG_CHANNEL } from '../repositories/campaign-admin.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import { Clock } from './clock.js';
 import { LiveTree, type Completed, type Recount } from './live-tree.js';
@@ -42,9 +43,12 @@ export class LiveService implements OnApplicationShutdown {
   private poll: NodeJS.Timeout | null = null;
   private prune: NodeJS.Timeout | null = null;
   private readonly appliedListeners: (() => void)[] = [];
+  private readonly reloadedListeners: ((campaigns: string[]) => void)[] = [];
+  private stopConfig: (() => Promise<void>) | null = null;
   /** Where this instance stood in the log, hourly: what lies a day behind can go. */
   private positions: { at: number; seq: number }[] = [];
   private lastRead = Date.now();
+  private reloadDue = false;
   /** Units whose completion instant is to be recounted from the records, by campaign|metric|unit. */
   private recounts = new Map<string, Recount>();
 
@@ -58,6 +62,8 @@ export class LiveService implements OnApplicationShutdown {
   async start(): Promise<void> {
     await this.reload();
     this.stopListening = await this.db.listen(() => void this.catchUp());
+    this.stopConfig = await this.db.listen(() => void this.reloadEverywhere().catch((error) =>
+      this.logger.warn(`Could not reload after a change of campaigns: ${(error as Error).message}`)), CONFIG_CHANNEL);
     this.poll = setInterval(() => void this.catchUp(), POLL_MS);
     this.prune = setInterval(() => void this.pruneChangeLog(Date.now()), PRUNE_EVERY_MS);
     await this.catchUp();
@@ -98,6 +104,21 @@ export class LiveService implements OnApplicationShutdown {
     // as rows carry absolute values.
     this.appliedSeq = Number.isFinite(seq) ? seq : head.seq;
     this.logEpoch = head.epoch;
+  }
+
+  /**
+   * Rebuilds the live state after an admin changed campaigns, targets or units, then tells the
+   * screens. The change itself notifies every other instance (CONFIG_CHANNEL), which do the
+   * same. It runs in turn with the change reader, so the two never interleave.
+   */
+  async reloadEverywhere(): Promise<void> {
+    this.reloadDue = true;
+    await this.catchUp();
+  }
+
+  /** Called with the campaigns whose definition may have changed. */
+  onReloaded(listener: (campaigns: string[]) => void): void {
+    this.reloadedListeners.push(listener);
   }
 
   get seq(): number {
@@ -183,10 +204,24 @@ export class LiveService implements OnApplicationShutdown {
     if (this.poll) clearInterval(this.poll);
     if (this.prune) clearInterval(this.prune);
     await this.stopListening?.();
+    await this.stopConfig?.();
     await this.catchingUp;
   }
 
   private async readChanges(): Promise<void> {
+    if (this.reloadDue) {
+      this.reloadDue = false;
+      const before = [...this.trees.keys()];
+      try {
+        await this.reload();
+      } catch (error) {
+        this.reloadDue = true;
+        throw error;
+      }
+      for (const tree of this.trees.values()) tree.touchAll();
+      const campaigns = [...new Set([...before, ...this.trees.keys()])];
+      for (const listener of this.reloadedListeners) listener(campaigns);
+    }
     if (Date.now() - this.lastRead > CHANGE_RETENTION_MS / 2) {
       await this.reload();
       for (const tree of this.trees.values()) tree.touchAll();

@@ -1,6 +1,7 @@
 /** The whole country loads: 63 provinces, 705 districts, 10,599 communes, and a campaign over them runs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestRepository } from '../repositories/ingest.repository.js';
+import { UnitsRepository } from '../repositories/units.repository.js';
 import { KeyRepository } from '../repositories/key.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import { testDatabase, type TestDatabase } from '../testing/database.js';
@@ -22,7 +23,7 @@ afterAll(async () => {
 
 describe('the whole country', () => {
   it('loads the catalog and serves a national campaign', async () => {
-    const seed = new SeedService(t.db, new KeyRepository(t.db));
+    const seed = new SeedService(t.db, new KeyRepository(t.db), new UnitsRepository(t.db));
     const units = await seed.importCatalog('VN');
     expect(units).toHaveLength(1 + 63 + 705 + 10_599);
     await seed.importCatalog('VN'); // repeatable

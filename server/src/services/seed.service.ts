@@ -1,17 +1,23 @@
 /**
  * Loads the unit catalog into the database and sets up the demo campaign with its keys.
  */
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
+import { hash } from '@node-rs/argon2';
 import type { UnitInfo } from '@tiendo/shared';
 import { catalog, subtree } from '../catalog/catalog.js';
 import { Database } from '../database/database.js';
-import { Campaign, Commitment, Metric, Milestone, Target, TargetVersion } from '../entities/index.js';
+import { Campaign, Commitment, Metric, Milestone, Person, Target, TargetVersion } from '../entities/index.js';
+import { ConfigError } from '../config/env.js';
 import { KeyRepository } from '../repositories/key.repository.js';
+import { UnitsRepository } from '../repositories/units.repository.js';
+import { REFERENCE } from '../simulator/reference.js';
 import type { DemoPlan } from '../simulator/demo-plan.js';
 
-const CHUNK = 2000;
+/** The demo's people, by role: login and password (for the demo only). */
+export type DemoPeople = Record<'admin' | 'leadership' | 'chief' | 'officer', { login: string; password: string; scope: string }>;
 
 export interface DemoKeys {
   ingest: string;
@@ -26,28 +32,29 @@ export class SeedService {
   constructor(
     private readonly db: Database,
     private readonly keys: KeyRepository,
+    private readonly units: UnitsRepository,
   ) {}
 
-  /** Stores the root unit's subtree and its ancestors; repeatable. Returns the subtree. */
+  /**
+   * Stores the root unit's subtree of the shipped catalog and its ancestors; repeatable. The
+   * census populations known for its units go with them, as weights for spreading targets.
+   * Returns the subtree.
+   */
   async importCatalog(rootUnit: string): Promise<UnitInfo[]> {
     const units = subtree(rootUnit);
-    if (!units) throw new Error(`ROOT_UNIT: ${rootUnit} is not in the unit catalog`);
+    if (!units) throw new ConfigError(`ROOT_UNIT: ${rootUnit} is neither loaded nor in the shipped unit catalog; load your catalog with init --catalog <file>`);
     const ancestors: UnitInfo[] = [];
     for (let p = units[0].parent; p; p = catalog().get(p)?.parent ?? null) ancestors.unshift(catalog().get(p)!);
-    const rows = [...ancestors, ...units];
-    await this.db.em().transactional(async (em) => {
-      for (let i = 0; i < rows.length; i += CHUNK) {
-        await em.execute(
-          `insert into unit (code, name, full_name, type, level, parent_code)
-           select code, name, "fullName", type, level, parent from json_to_recordset(?::json)
-             as x(code text, name text, "fullName" text, type text, level text, parent text)
-           on conflict (code) do update set name = excluded.name, full_name = excluded.full_name, type = excluded.type,
-             level = excluded.level, parent_code = excluded.parent_code`,
-          [JSON.stringify(rows.slice(i, i + CHUNK))],
-        );
-      }
-    });
+    await this.units.upsert([...ancestors, ...units].map((u) => ({ ...u, population: REFERENCE.districtPopulation[u.code] ?? null })));
     return units;
+  }
+
+  /**
+   * Loads the shipped catalog for the root unit unless it is loaded already: a deployment that
+   * imported its own catalog (two levels, since July 2025) keeps it.
+   */
+  async ensureCatalog(rootUnit: string): Promise<void> {
+    if (!(await this.units.find(rootUnit))) await this.importCatalog(rootUnit);
   }
 
   async campaignStart(id: string): Promise<string | null> {
@@ -94,5 +101,36 @@ export class SeedService {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, JSON.stringify(keys, null, 2), { mode: 0o600 });
     return keys;
+  }
+
+  /**
+   * The demo's people, one of each role, created once with passwords kept beside the embedded
+   * database (the way the demo keys are): an administrator and leadership of the province, the
+   * chief of Thạch Hà and the officer of Thạch Kênh.
+   */
+  async demoPeople(file: string, province: string): Promise<DemoPeople> {
+    if (existsSync(file)) {
+      const saved = JSON.parse(readFileSync(file, 'utf8')) as DemoPeople;
+      const found = await Promise.all(Object.values(saved).map((p) => this.db.em().findOne(Person, { login: p.login })));
+      if (found.every(Boolean)) return saved;
+    }
+    const plan: [keyof DemoPeople, string, string, string][] = [
+      ['admin', 'quantri', 'Quản trị hệ thống', province],
+      ['leadership', 'lanhdao', 'Lãnh đạo Công an tỉnh', province],
+      ['chief', 'truongcahuyen', 'Trưởng Công an huyện Thạch Hà', '445'],
+      ['officer', 'canbo.thachkenh', 'Cán bộ Công an xã Thạch Kênh', '18586'],
+    ];
+    const people = {} as DemoPeople;
+    for (const [role, login, name, scope] of plan) {
+      const password = randomBytes(9).toString('base64url');
+      const existing = await this.db.em().findOne(Person, { login });
+      const person = existing ?? new Person(login, name, role, scope, '');
+      Object.assign(person, { passwordHash: await hash(password), passwordTemporary: false, disabledAt: null });
+      await this.db.em().persistAndFlush(person);
+      people[role] = { login, password, scope };
+    }
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(people, null, 2), { mode: 0o600 });
+    return people;
   }
 }

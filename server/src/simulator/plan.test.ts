@@ -57,6 +57,7 @@ describe('demoPlan', () => {
   it('shifts every date for the live demo', () => {
     const shifted = demoPlan(subtree('42')!, 10);
     expect(shifted.startDate).toBe('2023-02-11');
-    expect(shifted.milestones.map((m) => m.date)).toEqual(['2023-05-30', '2023-08-08']);
+    expect(shifted.milestones.map((m) => m.date)).toEqual(['2023-05-30', '2023-08-08', '2023-07-10']);
+    expect(shifted.commitments.every((c) => c.date > shifted.startDate)).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 import { addDays, localDate } from '@tiendo/shared';
 import { subtree } from '../catalog/catalog.js';
 import { IngestRepository } from '../repositories/ingest.repository.js';
+import { UnitsRepository } from '../repositories/units.repository.js';
 import { KeyRepository } from '../repositories/key.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import type { Principal } from '../services/auth.service.js';
@@ -25,7 +26,7 @@ export async function testCampaign(): Promise<TestCampaign> {
   const test = await testDatabase();
   const clock = Clock.wall();
   const keys = new KeyRepository(test.db);
-  const seed = new SeedService(test.db, keys);
+  const seed = new SeedService(test.db, keys, new UnitsRepository(test.db));
   await seed.importCatalog('42');
   const shift = daysBetween(REFERENCE.liveAsOf, localDate(clock.now(), REFERENCE.timeZone));
   const plan = demoPlan(subtree('42')!, shift);

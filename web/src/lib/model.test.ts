@@ -6,11 +6,13 @@ import { countdown } from './countdown.js';
 const TZ = 'Asia/Ho_Chi_Minh';
 const campaign: CampaignInfo = {
   id: 'ha-tinh', name: 'CCCD', timeZone: TZ, startDate: '2023-01-01', rootUnit: '42',
+  status: 'active',
   metrics: [{ key: 'm', name: 'M' }],
   milestones: [
-    { name: 'Mốc Bộ giao', date: '2023-07-29' },
-    { name: 'Cam kết của Giám đốc', date: '2023-05-20' },
+    { name: 'Mốc Bộ giao', date: '2023-07-29', metrics: ['m'] },
+    { name: 'Cam kết của Giám đốc', date: '2023-05-20', metrics: ['m'] },
   ],
+  commitments: [],
 };
 const district = (code: string): UnitInfo => ({ code, name: code, fullName: code, type: 'Huyện', level: 'district', parent: '42' });
 const values = (rows: [string, number, number, number, number | null][]) =>

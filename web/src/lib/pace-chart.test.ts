@@ -5,7 +5,7 @@ import { MARGIN, paceChart } from './pace-chart.js';
 const TZ = 'Asia/Ho_Chi_Minh';
 const base = {
   startDate: '2023-01-01',
-  milestones: [{ name: 'Cam kết', date: '2023-01-10' }, { name: 'Bộ', date: '2023-01-20' }],
+  milestones: [{ name: 'Cam kết', date: '2023-01-10', metrics: ['m'] }, { name: 'Bộ', date: '2023-01-20', metrics: ['m'] }],
   target: 1000,
   timeZone: TZ,
   width: 600,

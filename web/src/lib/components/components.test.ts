@@ -86,7 +86,7 @@ describe('Freshness', () => {
 describe('Ranking', () => {
   const campaign: CampaignInfo = {
     id: 'c', name: 'c', timeZone: TZ, startDate: '2023-01-01', rootUnit: '42',
-    metrics: [{ key: 'm', name: 'm' }], milestones: [{ name: 'Mốc', date: '2023-07-29' }],
+    status: 'active', metrics: [{ key: 'm', name: 'm' }], milestones: [{ name: 'Mốc', date: '2023-07-29', metrics: ['m'] }], commitments: [],
   };
   const units: UnitInfo[] = ['436', '437', '443'].map((code) => ({
     code, name: `Đơn vị ${code}`, fullName: `Huyện Đơn vị ${code}`, type: 'Huyện', level: 'district', parent: '42',
@@ -115,7 +115,7 @@ describe('PaceChart', () => {
       props: {
         series: [{ date: '2023-01-01', value: 100 }, { date: '2023-01-02', value: 200 }],
         startDate: '2023-01-01',
-        milestones: [{ name: 'Cam kết', date: '2023-01-10' }, { name: 'Bộ', date: '2023-01-20' }],
+        milestones: [{ name: 'Cam kết', date: '2023-01-10', metrics: ['m'] }, { name: 'Bộ', date: '2023-01-20', metrics: ['m'] }],
         timeZone: TZ,
         target: 1000,
         value: 250,

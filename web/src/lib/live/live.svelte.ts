@@ -112,6 +112,10 @@ export class LiveStore {
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
     socket.on('activity', (message) => this.#onActivity(message));
     socket.on('mapChanged', (message) => (this.mapChange = message));
+    // An admin changed the campaign (milestones, targets): what is held is no longer its shape.
+    socket.on('campaignChanged', ({ campaign }) => {
+      if (campaign === this.#want?.campaign) this.#subscribe(true);
+    });
   }
 
   /** The server's clock now, as best known (the client's until the server is heard). */

@@ -42,7 +42,7 @@ class FakeSocket {
 
 const campaign: CampaignInfo = {
   id: 'ha-tinh', name: 'Chiến dịch', timeZone: 'Asia/Ho_Chi_Minh', startDate: '2023-01-01', rootUnit: '42',
-  metrics: [{ key: 'cccd_intake', name: 'CCCD gắn chip' }], milestones: [],
+  status: 'active', metrics: [{ key: 'cccd_intake', name: 'CCCD gắn chip' }], milestones: [], commitments: [],
 };
 const units: UnitInfo[] = [
   { code: '42', name: 'Hà Tĩnh', fullName: 'Tỉnh Hà Tĩnh', type: 'Tỉnh', level: 'province', parent: null },

@@ -85,7 +85,7 @@ export class AdminApi {
   signOut(): Promise<void> {
     return this.call('DELETE', '/api/v1/session');
   }
-  changePassword(current: string, password: string): Promise<void> {
+  changePassword(current: string, password: string): Promise<SessionInfo> {
     return this.call('POST', '/api/v1/session/password', { current, password });
   }
 
@@ -110,8 +110,9 @@ export class AdminApi {
   spreadTargets(campaign: string, request: TargetSpreadRequest): Promise<unknown> {
     return this.call('POST', `/api/v1/campaigns/${path(campaign)}/targets/spread`, request);
   }
-  previewTargets(campaign: string, metric: string, file: File): Promise<TargetImportPreview> {
-    return this.call('POST', `/api/v1/campaigns/${path(campaign)}/targets/import${query({ metric, name: file.name })}`, file);
+  /** `column`: the header of the target column, when the sheet has several. */
+  previewTargets(campaign: string, metric: string, file: File, column?: string): Promise<TargetImportPreview> {
+    return this.call('POST', `/api/v1/campaigns/${path(campaign)}/targets/import${query({ metric, name: file.name, column })}`, file);
   }
   confirmTargets(campaign: string, importId: string, reason: string): Promise<unknown> {
     return this.call('POST', `/api/v1/campaigns/${path(campaign)}/targets/import/${path(importId)}/confirm`, { reason });

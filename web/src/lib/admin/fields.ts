@@ -68,6 +68,12 @@ const VIETNAMESE: readonly [RegExp, string][] = [
   [/^must be admin, leadership, chief or officer$/, 'chọn một vai trò'],
   [/^must be one of ingest, display, admin$/, 'chọn một loại khóa'],
   [/^must not hold control characters$/, 'không được chứa ký tự điều khiển'],
+  [/^wrong password$/, 'mật khẩu không đúng'],
+  [/^choose a password other than the current one$/, 'hãy chọn mật khẩu khác mật khẩu hiện tại'],
+  [/^"(.+)" is taken$/, '“$1” đã có người dùng'],
+  [/^"(.+)" is not a loaded unit$/, 'không có đơn vị “$1” trong danh mục'],
+  [/^unit (\S+) is outside your unit (\S+)$/, 'đơn vị $1 nằm ngoài phạm vi của bạn ($2)'],
+  [/^a commune officer belongs to a commune, and (.+) is an? \w+$/, 'cán bộ xã phải thuộc một xã; $1 không phải xã'],
 ];
 
 /** A message in the page's language when its phrasing is known; otherwise as the server wrote it. */

@@ -195,6 +195,8 @@ const consoleVi = {
   passwordWrongCurrent: 'Mật khẩu hiện tại không đúng.',
   passwordChanged: 'Đã đổi mật khẩu.',
   passwordSubmit: 'Đổi mật khẩu',
+  choosePasswordTitle: 'Đặt mật khẩu của bạn',
+  choosePasswordIntro: '{name}, bạn vừa đăng nhập bằng mật khẩu dùng một lần. Hãy đặt mật khẩu riêng trước khi tiếp tục.',
 
   save: 'Lưu',
   saving: 'Đang lưu…',
@@ -312,6 +314,8 @@ const consoleVi = {
   importProblems: 'Dòng có vấn đề',
   importMissing: 'Xã chưa có chỉ tiêu',
   importTotal: 'Tổng trong tệp',
+  importColumn: 'Tiêu đề cột chỉ tiêu cần dùng',
+  importReread: 'Đọc lại tệp',
   current: 'Hiện tại',
   newTarget: 'Mới',
   byCode: 'theo mã',
@@ -380,10 +384,10 @@ const consoleVi = {
   kioskUrl: 'Địa chỉ cho TV',
   kioskHint: 'Mở địa chỉ này trên trình duyệt của TV: toàn màn hình, lần lượt tỉnh và từng huyện, mỗi màn 30 giây. TV không bao giờ phải đăng nhập.',
 
-  auditIntro: 'Mọi thay đổi về chiến dịch, chỉ tiêu, tài khoản, khóa, bản đồ và số liệu: ai, lúc nào, trước và sau, vì sao.',
+  auditIntro: 'Mọi thay đổi về chiến dịch, chỉ tiêu, danh mục, tài khoản và khóa, mọi lần đăng nhập: ai, lúc nào, trước và sau, vì sao.',
   exportCsv: 'Tải CSV',
   auditKind: 'Loại thay đổi',
-  everyone: 'Tất cả mọi người',
+  everyone: 'Tên người thực hiện',
   everything: 'Tất cả',
   colAt: 'Thời điểm',
   colActor: 'Người thực hiện',
@@ -400,8 +404,6 @@ const consoleVi = {
   kind_person: 'Tài khoản',
   kind_session: 'Đăng nhập',
   kind_key: 'Khóa truy cập',
-  kind_map: 'Bản đồ',
-  kind_count: 'Số liệu',
 };
 
 const consoleEn: typeof consoleVi = {
@@ -464,6 +466,8 @@ const consoleEn: typeof consoleVi = {
   passwordWrongCurrent: 'The current password is wrong.',
   passwordChanged: 'Password changed.',
   passwordSubmit: 'Change password',
+  choosePasswordTitle: 'Choose your password',
+  choosePasswordIntro: '{name}, you signed in with a one-time password. Choose your own before going on.',
 
   save: 'Save',
   saving: 'Saving…',
@@ -581,6 +585,8 @@ const consoleEn: typeof consoleVi = {
   importProblems: 'Rows with problems',
   importMissing: 'Communes without a target',
   importTotal: 'Total in the file',
+  importColumn: 'Header of the target column to use',
+  importReread: 'Read again',
   current: 'Current',
   newTarget: 'New',
   byCode: 'by code',
@@ -649,10 +655,10 @@ const consoleEn: typeof consoleVi = {
   kioskUrl: 'Address for the TV',
   kioskHint: 'Open this address in the TV’s browser: full screen, the province then each district, 30 seconds each. A TV never signs in.',
 
-  auditIntro: 'Every change to campaigns, targets, accounts, keys, maps and counts: who, when, before and after, why.',
+  auditIntro: 'Every change to campaigns, targets, the catalog, accounts and keys, every sign-in: who, when, before and after, why.',
   exportCsv: 'Download CSV',
   auditKind: 'Kind of change',
-  everyone: 'Everyone',
+  everyone: 'Name of whoever acted',
   everything: 'Everything',
   colAt: 'When',
   colActor: 'Who',
@@ -669,8 +675,6 @@ const consoleEn: typeof consoleVi = {
   kind_person: 'Accounts',
   kind_session: 'Sign-ins',
   kind_key: 'Keys',
-  kind_map: 'Maps',
-  kind_count: 'Counts',
 };
 
 export type AdminText = typeof consoleVi;
@@ -680,29 +684,29 @@ export function adminText(locale: Locale): AdminText {
 }
 
 /** The prefixes of audit actions a person can filter by ("target" holds target.revise, …). */
-export const AUDIT_KINDS = ['campaign', 'target', 'commitment', 'unit', 'person', 'session', 'key', 'map', 'count'] as const;
+export const AUDIT_KINDS = ['campaign', 'target', 'commitment', 'unit', 'person', 'session', 'key'] as const;
 
 const ACTIONS_VI: Record<string, string> = {
   'campaign.create': 'Tạo chiến dịch',
   'campaign.update': 'Sửa chiến dịch',
-  'campaign.status': 'Đổi trạng thái chiến dịch',
-  'target.set': 'Đặt chỉ tiêu',
-  'target.revise': 'Sửa chỉ tiêu',
+  'campaign.close': 'Kết thúc chiến dịch',
+  'campaign.archive': 'Lưu trữ chiến dịch',
+  'campaign.reopen': 'Mở lại chiến dịch',
+  'target.set': 'Đặt, sửa chỉ tiêu',
   'target.spread': 'Phân bổ chỉ tiêu theo dân số',
   'target.import': 'Nhập chỉ tiêu từ tệp',
   'commitment.set': 'Đặt ngày cam kết',
-  'commitment.remove': 'Xóa ngày cam kết',
+  'commitment.delete': 'Xóa ngày cam kết',
   'unit.import': 'Nạp danh mục đơn vị',
   'person.create': 'Tạo tài khoản',
   'person.update': 'Sửa tài khoản',
   'person.disable': 'Khóa tài khoản',
   'person.enable': 'Mở khóa tài khoản',
-  'person.reset': 'Đặt lại mật khẩu',
-  'session.password': 'Đổi mật khẩu',
+  'person.reset-password': 'Đặt lại mật khẩu',
+  'person.change-password': 'Đổi mật khẩu',
+  'session.sign-in': 'Đăng nhập',
   'key.create': 'Tạo khóa',
   'key.revoke': 'Thu hồi khóa',
-  'map.confirm': 'Áp dụng bản đồ',
-  'count.correct': 'Điều chỉnh số liệu',
 };
 
 /** An audit action in words ("target.revise" → "Sửa chỉ tiêu"); an unknown one as it is. */

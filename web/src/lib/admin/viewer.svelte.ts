@@ -3,7 +3,7 @@
  * `shared/src/admin.ts`). Loaded once per tab by the admin shell; a person who is not signed in
  * is sent to /signin with the page they wanted, unless an admin key is kept in this browser.
  */
-import type { PersonInfo, PersonRole } from '@tiendo/shared';
+import type { PersonInfo, PersonRole, SessionInfo } from '@tiendo/shared';
 import { AdminError, adminApi } from './api';
 import { storedAdminKey } from './maps-api';
 
@@ -26,7 +26,7 @@ export function canEdit(role: PersonRole, page: AdminPage): boolean {
 }
 
 export type Viewer =
-  | { kind: 'person'; person: PersonInfo; expiresAt: string }
+  | { kind: 'person'; person: PersonInfo; expiresAt: string; mustChangePassword: boolean }
   /** No session, but an admin key kept in this browser answers. */
   | { kind: 'key' };
 
@@ -50,7 +50,8 @@ class ViewerState {
     return this.loading;
   }
 
-  signedIn(viewer: Viewer): void {
+  signedIn(session: SessionInfo): void {
+    const viewer: Viewer = { kind: 'person', ...session };
     this.current = viewer;
     this.loading = Promise.resolve(viewer);
   }
@@ -63,7 +64,7 @@ class ViewerState {
   async #fetch(): Promise<Viewer | null> {
     try {
       const session = await adminApi.session();
-      return { kind: 'person', person: session.person, expiresAt: session.expiresAt };
+      return { kind: 'person', ...session };
     } catch (e) {
       if (!(e instanceof AdminError) || (e.status !== 401 && e.status !== 404)) throw e;
     }

@@ -22,10 +22,12 @@ class UnitCatalog {
   });
   #folded = $derived(this.units.map((u) => ({ unit: u, name: foldDiacritics(u.name), full: foldDiacritics(u.fullName) })));
   #loading: Promise<void> | null = null;
+  #root: string | null = null;
 
-  /** Loads the catalog under `root` (the person's scope), once; `fresh` after an import. */
-  load(root?: string | null, fresh = false): Promise<void> {
-    if (fresh || !this.#loading) {
+  /** Loads the catalog under `root` (the person's scope), once per person; `fresh` after an import. */
+  load(root: string | null, fresh = false): Promise<void> {
+    if (fresh || !this.#loading || root !== this.#root) {
+      this.#root = root;
       this.#loading = adminApi.units(root ?? undefined).then((units) => void (this.units = units));
       this.#loading.catch(() => (this.#loading = null));
     }

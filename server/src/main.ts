@@ -11,12 +11,13 @@
  *   node dist/main.js key <role> <unit code> <name>
  *                               create an api key (role: ingest, display or admin) and print it
  *   node dist/main.js maps import <file> [--level district|commune] [--property NAME] [--yes]
- *                               import a boundary file: print its match report, store it if told
+ *                               import a boundary file into the database of DATA_DIR or
+ *                               DATABASE_URL: print its match report, store it if told
  */
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { addDays, daysBetween, endOfLocalDay, localDate, startOfLocalDay } from '@tiendo/shared';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { hash } from '@node-rs/argon2';
 import { readCatalogSheet } from './admin/catalog-sheet.js';
@@ -69,9 +70,17 @@ async function main(command: string): Promise<void> {
     case 'maps':
       return mapsCommand(process.argv.slice(3), async () => {
         const config = loadConfig(process.env, { dataDir: join(repoRoot, 'data') });
+        const where = config.databaseUrl ? `PostgreSQL, ${databaseName(config.databaseUrl)}` : `embedded, in ${config.dataDir}`;
+        // Opening an embedded database creates one: an empty directory is a wrong DATA_DIR, not a new database.
+        if (!config.databaseUrl && !existsSync(join(config.dataDir, 'pglite'))) {
+          throw new ConfigError(
+            `Database: ${where}: there is no database there. The demo (npm start) keeps its database in data/live: ` +
+              'run DATA_DIR=data/live node server/dist/main.js maps import …; a server run with `serve` uses DATA_DIR (default data/) or DATABASE_URL.',
+          );
+        }
         const db = await Database.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
         if (config.migrateOnStart) await db.migrate();
-        return db;
+        return { db, where };
       });
     default:
       throw new ConfigError(`Unknown command "${command}": expected serve, demo, migrate, init, reset-password, key or maps`);
@@ -162,6 +171,12 @@ async function resetPassword([login]: string[]): Promise<void> {
   } finally {
     await db.close();
   }
+}
+
+/** A PostgreSQL URL without its password: host, port and database. */
+function databaseName(url: string): string {
+  const { host, pathname } = new URL(url);
+  return `${host}${pathname}`;
 }
 
 async function createKey([role, scope, ...name]: string[]): Promise<void> {

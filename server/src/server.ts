@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
+import compression from 'compression';
 import { ConsoleLogger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -41,6 +42,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     });
     secure(app, config.allowedOrigins);
     app.useBodyParser('json', { limit: '1mb' });
+    app.use(compression());
     app.enableShutdownHooks();
     await app.get(SeedService).ensureCatalog(config.rootUnit);
     await options.beforeListen?.(app);

@@ -7,3 +7,4 @@ export * from './schematic.js';
 export * from './names.js';
 export * from './maps.js';
 export * from './admin.js';
+export * from './district-points.js';

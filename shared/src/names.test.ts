@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldDiacritics, indexUnits, matchUnit, nameKey, normaliseName, parentCodes, splitUnitType } from './names.js';
+import { foldDiacritics, indexUnits, matchName, matchUnit, nameKey, normaliseName, parentCodes, splitUnitType, typeOfValue } from './names.js';
 import { allCommunes, allDistricts } from './testing/catalog.js';
 
 const districtsOf = (province: string) => allDistricts.filter((d) => d.parent === province);
@@ -159,5 +159,38 @@ describe('same names elsewhere in the country', () => {
     expect(outcome(matchUnit(indexUnits(districtsOf('66')), 'Huyện Cư M\u2019Gar'))).toBe('648 name');
     expect(outcome(matchUnit(indexUnits(districtsOf('66')), "Ea H' Leo"))).toBe('645 name');
     expect(outcome(matchUnit(indexUnits(districtsOf('58')), 'TP Phan Rang - Tháp Chàm'))).toBe('582 name');
+  });
+});
+
+describe('type columns', () => {
+  it.each<[string, 'district' | 'commune', string | null]>([
+    ['Huyện', 'district', 'huyen'],
+    ['Thị xã', 'district', 'thi-xa'],
+    ['THI XA', 'district', 'thi-xa'],
+    ['TX.', 'district', 'thi-xa'],
+    ['Thành phố', 'district', 'thanh-pho'],
+    ['District', 'district', 'huyen'],
+    ['Town', 'district', 'thi-xa'], // GADM's English: a thị xã among districts…
+    ['Town', 'commune', 'thi-tran'], // …and a thị trấn among communes
+    ['City', 'district', 'thanh-pho'],
+    ['Ward', 'commune', 'phuong'],
+    ['Xã', 'commune', 'xa'],
+    ['Hà Tĩnh', 'district', null],
+    ['', 'district', null],
+  ])('%j among %ss is %s', (value, level, type) => {
+    expect(typeOfValue(value, level)).toBe(type);
+  });
+
+  it('tells a huyện from the thị xã of the same name, as the name\'s own type does', () => {
+    const index = indexUnits(districtsOf('42'));
+    expect(outcome(matchName(index, 'Kỳ Anh', null, 'thi-xa'))).toBe('449 name');
+    expect(outcome(matchName(index, 'Ky Anh', null, 'huyen'))).toBe('447 folded');
+    expect(outcome(matchName(index, 'Kỳ Anh', null, 'xa'))).toBe('ambiguous 447 449'); // no district is a xã: the type says nothing
+    expect(outcome(matchName(index, 'Thị xã Hà Tĩnh', null, null))).toBe('436 name'); // a type the unit no longer has
+  });
+
+  it('reports a number that is no code as an unknown code, not as an unknown name', () => {
+    expect(outcome(matchUnit(indexUnits(districtsOf('42')), '438'))).toBe('none unknown-code');
+    expect(outcome(matchUnit(indexUnits(districtsOf('42')), 12))).toBe('none unknown-code');
   });
 });

@@ -130,7 +130,7 @@ export interface UnitIndex {
 }
 
 /** GSO codes are compared as numbers, since files store 00436 as 436 as often as not. */
-function codeKey(value: string): string | null {
+export function codeKey(value: string): string | null {
   return /^\d+$/.test(value) ? String(Number(value)) : null;
 }
 
@@ -158,8 +158,11 @@ export type NameMatch =
   | { kind: 'ambiguous'; candidates: UnitInfo[]; by: Exclude<MatchMethod, 'code'> }
   | {
       kind: 'none';
-      /** `other-parent`: units of this name exist, under other parents (the candidates). */
-      reason: 'no-value' | 'unknown-name' | 'other-parent';
+      /**
+       * `other-parent`: units of this name exist, under other parents (the candidates);
+       * `unknown-code`: the value is a number that is no unit's code.
+       */
+      reason: 'no-value' | 'unknown-name' | 'unknown-code' | 'other-parent';
       candidates: UnitInfo[];
     };
 
@@ -168,22 +171,39 @@ export function valueText(value: unknown): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' && Number.isFinite(value) ? String(value) : '';
 }
 
+/** The unit whose GSO code the value is, if any. */
+export function matchCode(index: UnitIndex, value: unknown): UnitInfo | null {
+  const code = codeKey(valueText(value));
+  return (code !== null && index.byCode.get(code)) || null;
+}
+
 /**
- * The unit a property value names: a GSO code first, else a name among the units under one of
- * `parents` (when the file says the parent), with its diacritics, else without them. A type
- * the value states ("TX Kỳ Anh") decides between units of the same name; a unit whose type
- * differs is still found when it is the only one, as files keep types a unit no longer has,
- * but never across levels: "Thị trấn Đức Thọ" is not the district of Đức Thọ.
+ * The unit a property value names: a GSO code first, else a name (see `matchName`). A number
+ * that is no unit's code is reported as such, not as an unknown name.
  */
-export function matchUnit(index: UnitIndex, value: unknown, parents: ReadonlySet<string> | null = null): NameMatch {
+export function matchUnit(index: UnitIndex, value: unknown, parents: ReadonlySet<string> | null = null, type: UnitType | null = null): NameMatch {
   const text = valueText(value);
   if (!text) return { kind: 'none', reason: 'no-value', candidates: [] };
-  const code = codeKey(text);
-  const byCode = code === null ? undefined : index.byCode.get(code);
+  const byCode = matchCode(index, text);
   if (byCode) return { kind: 'matched', unit: byCode, by: 'code' };
+  const byName = matchName(index, text, parents, type);
+  return byName.kind === 'none' && byName.reason === 'unknown-name' && codeKey(text) !== null
+    ? { kind: 'none', reason: 'unknown-code', candidates: [] }
+    : byName;
+}
 
+/**
+ * The unit a name stands for among the units under one of `parents` (when the file says the
+ * parent), with its diacritics, else without them. A type the value states ("TX Kỳ Anh"), or
+ * else `type` (a file's type column), decides between units of the same name; a unit whose
+ * type differs is still found when it is the only one, as files keep types a unit no longer
+ * has, but never across levels: "Thị trấn Đức Thọ" is not the district of Đức Thọ.
+ */
+export function matchName(index: UnitIndex, value: unknown, parents: ReadonlySet<string> | null = null, type: UnitType | null = null): NameMatch {
+  const text = valueText(value);
+  if (!text) return { kind: 'none', reason: 'no-value', candidates: [] };
   const split = splitUnitType(text);
-  const readings = [{ type: null as UnitType | null, name: text }];
+  const readings = [{ type: type && index.types.has(type) ? type : null, name: text }];
   if (split.type && index.types.has(split.type)) readings.push(split);
   const elsewhere: UnitInfo[] = [];
   for (const [by, map, key] of [['name', index.byName, nameKey], ['folded', index.byFolded, foldDiacritics]] as const) {
@@ -210,6 +230,33 @@ export function matchUnit(index: UnitIndex, value: unknown, parents: ReadonlySet
   return others.length
     ? { kind: 'none', reason: 'other-parent', candidates: others }
     : { kind: 'none', reason: 'unknown-name', candidates: [] };
+}
+
+/**
+ * Type words as a type column holds them: the catalog's Vietnamese ("Huyện", "Thị xã") or
+ * GADM's English ("District", "Town"). English "Town" is a thị xã among districts and a thị
+ * trấn among communes.
+ */
+const ENGLISH_TYPES: Record<'district' | 'commune', Record<string, UnitType>> = {
+  district: { district: 'huyen', 'rural district': 'huyen', city: 'thanh-pho', 'provincial city': 'thanh-pho', town: 'thi-xa', 'urban district': 'quan' },
+  commune: { commune: 'xa', ward: 'phuong', township: 'thi-tran', town: 'thi-tran', 'commune-level town': 'thi-tran' },
+};
+
+/** Type words shortened as officials write them alone in a type column: "TX", "TT.". */
+const SHORT_TYPES: Record<string, UnitType> = { tp: 'thanh-pho', tx: 'thi-xa', tt: 'thi-tran', h: 'huyen', q: 'quan', p: 'phuong', x: 'xa' };
+
+/** The unit type a type column's value says, for units of `level`; null when it says none. */
+export function typeOfValue(value: unknown, level: 'district' | 'commune'): UnitType | null {
+  const text = valueText(value);
+  if (!text) return null;
+  const folded = foldDiacritics(text).replace(/\.$/, '');
+  const known = ENGLISH_TYPES[level][folded] ?? SHORT_TYPES[folded];
+  if (known) return known;
+  const plain = /^[\x00-\x7f]*$/.test(normaliseName(text));
+  for (const [words, type] of TYPE_WORDS) {
+    if (plain ? folded === foldDiacritics(words) : nameKey(text) === nameKey(words)) return type;
+  }
+  return null;
 }
 
 /** The parents a parent value may name: one when it is matched, all candidates when ambiguous. */

@@ -2,7 +2,8 @@
  * Boundary imports against the real server, on generated files: a province (Hà Tĩnh, 216
  * communes) at two levels of detail, and the whole country (10,599 communes). Prints the time
  * to read, match, simplify and store, the sizes, the time to serve a map, and in Chromium the
- * time an open wall takes to show a confirmed map and to draw the communes. Asserts nothing.
+ * time an open wall takes to show a confirmed map and to draw the communes, and the size of the
+ * served maps as they travel: raw, gzip and brotli. Asserts nothing.
  *   pnpm -F @tiendo/test bench
  */
 import { execFileSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
 import { countryCommunes, haTinhBoundaries, jsonBytes, type FeatureCollection } from '../helpers/boundaries.js';
 import { hasChromium, launch } from '../helpers/browser.js';
-import { confirmMap, getMap, importMap } from '../helpers/maps.js';
+import { confirmMap, encodedSize, getMap, importMap } from '../helpers/maps.js';
 import { open } from '../helpers/screens.js';
 import { removeDir, ROOT, startServer, type ServerProcess } from '../helpers/server.js';
 
@@ -40,6 +41,15 @@ async function measure(name: string, server: ServerProcess, file: FeatureCollect
       `stored ${kb(preview.size.storedBytes)} (${preview.size.storedPoints} points); ` +
       `map of ${scope}: ${kb(served)}, first ${ms(firstMs)}, cached ${ms(cachedMs)}, 304 in ${ms(revalidateMs)}`,
   );
+  await sizes(server, [`/api/v1/maps/${scope}?level=district`, `/api/v1/maps/${scope}?level=commune`, '/api/v1/maps/445?level=commune']);
+}
+
+/** Bytes on the wire of each answer, raw and compressed. */
+async function sizes(server: ServerProcess, paths: string[]): Promise<void> {
+  for (const path of paths) {
+    const [raw, gzip, brotli] = await Promise.all(['identity', 'gzip', 'br'].map((e) => encodedSize(`${server.url}${path}`, e, server.keys.display)));
+    console.log(`  ${path}: ${(raw.bytes / 1024).toFixed(1)} kB raw, ${(gzip.bytes / 1024).toFixed(1)} kB gzip, ${(brotli.bytes / 1024).toFixed(1)} kB brotli`);
+  }
 }
 
 afterAll(async () => {

@@ -4,7 +4,10 @@
  * real ones while neighbours still share every vertex: districts around DESIGN.md's points with
  * their relative areas, communes as balanced clusters of their district's cells. Also the file
  * formats a province's IT office may have: TopoJSON, a zipped ESRI shapefile (written here, byte
- * by byte), and a projected variant that must be refused.
+ * by byte), and a projected variant that must be refused. And the kinds of file most people
+ * can download, which a careless matcher gets wrong: GADM-derived files (old names, Ð for Đ, a
+ * province-name column, row numbers), a national file, a shifted one; each comes with the
+ * truth of what every feature is.
  */
 import { catalog, subtree } from '@tiendo/server/dist/catalog/catalog.js';
 import type { UnitInfo } from '@tiendo/shared';
@@ -13,6 +16,7 @@ export type Position = [number, number];
 export type Polygon = Position[][];
 export interface BoundaryFeature {
   type: 'Feature';
+  id?: number | string;
   properties: Record<string, string | number | null>;
   geometry: { type: 'Polygon'; coordinates: Polygon } | { type: 'MultiPolygon'; coordinates: Polygon[] };
 }
@@ -462,4 +466,118 @@ function crc32(data: Uint8Array): number {
 /** Bytes of JSON, as a file would be uploaded. */
 export function jsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(value));
+}
+
+/** A file and what each of its features really is (a unit code, or null for none here). */
+export interface Fixture {
+  file: FeatureCollection;
+  truth: (string | null)[];
+}
+
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D');
+const TYPE_WORDS: Record<string, [string, string]> = {
+  'thanh-pho': ['Thành phố', 'City'], 'thi-xa': ['Thị xã', 'Town'], huyen: ['Huyện', 'District'], quan: ['Quận', 'Urban district'],
+  xa: ['Xã', 'Commune'], phuong: ['Phường', 'Ward'], 'thi-tran': ['Thị trấn', 'Township'],
+};
+
+/**
+ * Hà Tĩnh's districts as a GADM-derived file has them: names of before 2015 (TP Hà Tĩnh still
+ * a thị xã), decomposed Unicode and Ð for Đ, "Huyện Kỳ Anh" and TX Kỳ Anh as plain "Kỳ Anh",
+ * the province's name in every row, rows numbered 1, 2, 3… (ID_2 and the feature id), and Vũ
+ * Quang (441) and Lộc Hà (448) missing. With `types`, GADM's type columns, and Kỳ Anh plain
+ * in both rows.
+ */
+export function gadmDistricts(b: ProvinceBoundaries, options: { types?: boolean } = {}): Fixture {
+  const names: Record<string, string> = {
+    436: 'Thị xã Hà Tĩnh', 437: 'Hồng Lĩnh'.normalize('NFD'), 439: 'Hương Sơn', 440: '\u00D0ức Thọ', 442: 'Nghi Xuân', 443: 'Can Lộc',
+    444: 'Hương Khê', 445: 'Thạch Hà', 446: 'Cẩm Xuyên', 447: options.types ? 'Kỳ Anh' : 'Huyện Kỳ Anh', 449: 'Kỳ Anh',
+  };
+  const kept = b.districts.features.filter((f) => String(f.properties.ma_huyen) in names);
+  const truth = kept.map((f) => String(f.properties.ma_huyen));
+  const unitOf = new Map(b.units.map((u) => [u.code, u]));
+  return {
+    truth,
+    file: collection(kept.map((f, i) => {
+      const code = truth[i];
+      const [vi, en] = TYPE_WORDS[unitOf.get(code)!.type];
+      return {
+        type: 'Feature', id: i + 1, geometry: f.geometry,
+        properties: {
+          ID_0: 250, ISO: 'VNM', NAME_0: 'Vietnam', ID_1: 24, NAME_1: 'Hà Tĩnh', ID_2: i + 1, NAME_2: names[code], VARNAME_2: fold(names[code]).replace(/^(Huyen|Thi xa) /, ''),
+          ...(options.types ? { TYPE_2: code === '436' ? 'Thị xã' : vi, ENGTYPE_2: code === '436' ? 'Town' : en } : {}),
+        },
+      };
+    })),
+  };
+}
+
+/**
+ * Every district of the country in one file, as GADM numbers them: provinces in alphabetical
+ * order, rows numbered 1 to 705 (ID_2 and the feature id). Hà Tĩnh's districts have their
+ * shapes; Nghệ An's lie in a row to the north, the rest in a grid far to the south.
+ */
+export function nationalDistricts(b: ProvinceBoundaries): Fixture {
+  const all = [...catalog().values()];
+  const provinces = new Map(all.filter((u) => u.level === 'province').map((p) => [p.code, p]));
+  const districts = all
+    .filter((u) => u.level === 'district')
+    .sort((x, y) => fold(provinces.get(x.parent!)!.name).localeCompare(fold(provinces.get(y.parent!)!.name)) || fold(x.name).localeCompare(fold(y.name)));
+  const haTinh = new Map(b.districts.features.map((f) => [String(f.properties.ma_huyen), f.geometry]));
+  const square = (x: number, y: number): BoundaryFeature['geometry'] => ({
+    type: 'Polygon', coordinates: [[[x, y], [x + 0.2, y], [x + 0.2, y + 0.2], [x, y + 0.2], [x, y]]],
+  });
+  let north = 0;
+  let south = 0;
+  return {
+    truth: districts.map((d) => (haTinh.has(d.code) ? d.code : null)),
+    file: collection(districts.map((d, i) => {
+      const geometry = haTinh.get(d.code) ??
+        (d.parent === '40' ? square(103.6 + 0.2 * north++, 19.0) : square(102.2 + 0.2 * (south % 40), 8.6 + 0.2 * Math.floor(south++ / 40)));
+      const province = provinces.get(d.parent!)!;
+      return {
+        type: 'Feature', id: i + 1, geometry,
+        properties: { ID_0: 250, ISO: 'VNM', NAME_0: 'Vietnam', ID_1: Number(province.code), NAME_1: province.name, ID_2: i + 1, NAME_2: d.name, TYPE_2: TYPE_WORDS[d.type]?.[0] ?? null },
+      };
+    })),
+  };
+}
+
+/**
+ * Hà Tĩnh's communes as a GADM-derived file has them: names without their type, a type
+ * column, the district and the province by name, and two numberings that are not codes: ID_3,
+ * consecutive from 18100 (among the real codes, which step by three), and the feature id.
+ */
+export function gadmCommunes(b: ProvinceBoundaries, district?: string): Fixture {
+  const unitOf = new Map(b.units.map((u) => [u.code, u]));
+  const kept = b.communes.features.filter((f) => !district || unitOf.get(String(f.properties.ma_xa))!.parent === district);
+  const truth = kept.map((f) => String(f.properties.ma_xa));
+  return {
+    truth,
+    file: collection(kept.map((f, i) => {
+      const commune = unitOf.get(truth[i])!;
+      return {
+        type: 'Feature', id: i + 1, geometry: f.geometry,
+        properties: { NAME_1: 'Hà Tĩnh', NAME_2: unitOf.get(commune.parent!)!.name, ID_3: 18100 + i, NAME_3: commune.name, TYPE_3: TYPE_WORDS[commune.type][0] },
+      };
+    })),
+  };
+}
+
+/** The features moved by `lon` degrees east: a file in the wrong place. */
+export function shifted(fc: FeatureCollection, lon: number): FeatureCollection {
+  const move = ([x, y]: Position): Position => [round7(x + lon), y];
+  return mapFeatures(fc, (f) => ({
+    ...f,
+    geometry: f.geometry.type === 'Polygon'
+      ? { type: 'Polygon', coordinates: f.geometry.coordinates.map((r) => r.map(move)) }
+      : { type: 'MultiPolygon', coordinates: f.geometry.coordinates.map((p) => p.map((r) => r.map(move))) },
+  }));
+}
+
+/** A small islet off a feature's eastern tip, apart from it: a part recorded as a feature of its own. */
+export function isletOf(f: BoundaryFeature, properties: BoundaryFeature['properties']): BoundaryFeature {
+  const polygons = f.geometry.type === 'Polygon' ? [f.geometry.coordinates] : f.geometry.coordinates;
+  const east = polygons.flatMap((p) => p[0]).reduce((a, v) => (v[0] > a[0] ? v : a));
+  const [x, y] = [east[0] + 0.03, east[1]];
+  return { type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [[[x, y], [x + 0.02, y], [x + 0.02, y + 0.015], [x, y + 0.015], [x, y]]] } };
 }

@@ -1,4 +1,5 @@
-/** The boundary map API over HTTP: import, confirm, and the served TopoJSON with its headers. */
+/** The boundary map API over HTTP: import, confirm, roll back, and the served TopoJSON with its headers. */
+import { request } from 'node:http';
 import { MAP_SOURCE_HEADER, MAP_VERSION_HEADER, type MapImportPreview, type MapVersionInfo } from '@tiendo/shared';
 import type { ServerProcess } from './server.js';
 
@@ -27,9 +28,47 @@ export async function importMap(
   return { status: response.status, body: (await response.json()) as MapImportPreview & ErrorBody };
 }
 
-export async function confirmMap(server: ServerProcess, importId: number | string, key = server.keys.admin): Promise<Answer<MapVersionInfo & ErrorBody>> {
-  const response = await fetch(`${server.url}/api/v1/maps/import/${importId}/confirm`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+/** Confirms an import, with the admin's decisions as the body when given (a string is sent as it is). */
+export async function confirmMap(
+  server: ServerProcess,
+  importId: number | string,
+  key = server.keys.admin,
+  body?: unknown,
+): Promise<Answer<MapVersionInfo & ErrorBody>> {
+  const response = await fetch(`${server.url}/api/v1/maps/import/${importId}/confirm`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as MapVersionInfo & ErrorBody };
+}
+
+/** Makes an earlier version its level's map again. */
+export async function activateMap(server: ServerProcess, version: number | string, key = server.keys.admin): Promise<Answer<MapVersionInfo & ErrorBody>> {
+  const response = await fetch(`${server.url}/api/v1/maps/versions/${version}/activate`, { method: 'POST', headers: { authorization: `Bearer ${key}` } });
+  return { status: response.status, body: (await response.json()) as MapVersionInfo & ErrorBody };
+}
+
+export async function mapVersions(server: ServerProcess): Promise<MapVersionInfo[]> {
+  const response = await fetch(`${server.url}/api/v1/maps/versions`, { headers: { authorization: `Bearer ${server.keys.admin}` } });
+  return (await response.json()) as MapVersionInfo[];
+}
+
+/**
+ * The bytes of an answer as they travel, asking for `encoding` (fetch would decode them): its
+ * Content-Encoding and its size on the wire.
+ */
+export function encodedSize(url: string, encoding: string, key?: string): Promise<{ status: number; encoding: string | null; bytes: number }> {
+  return new Promise((done, fail) => {
+    const req = request(url, { headers: { 'accept-encoding': encoding, ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
+      let bytes = 0;
+      res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+      res.on('end', () => done({ status: res.statusCode ?? 0, encoding: (res.headers['content-encoding'] as string | undefined) ?? null, bytes }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end();
+  });
 }
 
 export type Position = [number, number];

@@ -148,6 +148,7 @@ export class CampaignsAdminService {
     }
     const scoped = tree.scopeUnits(campaign.rootUnit).filter((u) => tree.within(u.code, principal.scope) || u.level !== 'commune');
     const read = readTargetSheets(sheets, scoped, column, [info.name, info.shortName ?? '', info.key].filter(Boolean));
+    if (read.unreadable) throw new UnprocessableEntityException(`file: ${read.unreadable}`);
     const current = new Map(tree.targets(metric).map((t) => [t.unit, t]));
     const matchedCodes = new Set(read.rows.map((r) => r.unit.code));
     const preview: Omit<TargetImportPreview, 'importId'> = {

@@ -30,6 +30,8 @@ const TYPES: Record<string, { slug: string; word: string }> = {
   'dac khu': { slug: 'dac-khu', word: 'Đặc khu' },
 };
 
+const COUNTRY = 'VN';
+
 export interface CatalogRead {
   units: (UnitInfo & { population: number | null })[];
   preview: Omit<CatalogImportPreview, 'importId'>;
@@ -82,9 +84,11 @@ export function readCatalogSheet(sheet: Sheet, loaded: (code: string) => UnitInf
     rows.set(code, { row: r + 1, code, name, type, parent, population });
   }
 
-  const roots = [...rows.values()].filter((u) => !u.parent || (!rows.has(u.parent) && loaded(u.parent)));
+  // The country is always there to hang a province on, loaded or not.
+  const known = (code: string) => code === COUNTRY || loaded(code) !== undefined;
+  const roots = [...rows.values()].filter((u) => !u.parent || (!rows.has(u.parent) && known(u.parent)));
   for (const u of rows.values()) {
-    if (u.parent && !rows.has(u.parent) && !loaded(u.parent)) {
+    if (u.parent && !rows.has(u.parent) && !known(u.parent)) {
       problems.push({ row: u.row, message: `row ${u.row}: parent ${u.parent} of ${u.code} is neither in the file nor loaded` });
     }
   }
@@ -112,7 +116,7 @@ export function readCatalogSheet(sheet: Sheet, loaded: (code: string) => UnitInf
     problems.push({ row: 0, message: `the tree has ${maxDepth + 1} levels; expected a province with communes (2) or with districts and communes (3)` });
   }
   const root = roots[0];
-  const rootLevel: UnitLevel = root && root.parent && loaded(root.parent)?.level === 'country' ? 'province' : root?.code === 'VN' ? 'country' : 'province';
+  const rootLevel: UnitLevel = root?.code === COUNTRY ? 'country' : 'province';
   const levels: UnitLevel[] = maxDepth === 1 ? [rootLevel, 'commune'] : [rootLevel, 'district', 'commune'];
   const units = [...rows.values()]
     .sort((a, b) => (depth.get(a.code) ?? 0) - (depth.get(b.code) ?? 0) || a.code.localeCompare(b.code))
@@ -126,6 +130,9 @@ export function readCatalogSheet(sheet: Sheet, loaded: (code: string) => UnitInf
       };
     });
   const counts = levels.map((level) => ({ level, count: units.filter((u) => u.level === level).length }));
+  if (root?.parent === COUNTRY && !loaded(COUNTRY)) {
+    units.unshift({ code: COUNTRY, name: 'Việt Nam', fullName: 'Việt Nam', type: 'quoc-gia', level: 'country', parent: null, population: null });
+  }
   return {
     units: problems.length ? [] : units,
     preview: { levels: counts, root: root ? { code: root.code, name: root.name } : null, problems, ok: problems.length === 0 },

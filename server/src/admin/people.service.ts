@@ -59,23 +59,24 @@ export class PeopleService {
 
   async update(principal: Principal, id: string, body: unknown): Promise<PersonCreated> {
     const patch = parseBody(personPatchSchema, body);
-    const personId = Number(id);
     if (!/^[1-9]\d{0,9}$/.test(id)) throw new UnprocessableEntityException(`id: "${id.slice(0, 20)}" is not a person's id`);
-    let oneTime: string | null = null;
+    const found = await this.people.find(Number(id));
+    if (!found) throw new NotFoundException(`id: no person ${id}`);
+    await this.requireManages(principal, found.role, found.scopeCode, 'id');
+    if (principal.personId === found.id && (patch.disabled || patch.role || patch.scope)) {
+      throw new ForbiddenException('id: you cannot disable yourself or change your own role or unit; ask another administrator');
+    }
+    const role = patch.role ?? found.role;
+    const scope = patch.scope ?? found.scopeCode;
+    if (patch.role || patch.scope) {
+      await this.requireManages(principal, role, scope, patch.scope ? 'scope' : 'role');
+      await this.requireScopeFits(role, scope);
+    }
+    const oneTime = patch.resetPassword ? oneTimePassword() : null;
+    const passwordHash = oneTime ? await hash(oneTime) : null;
     let after: PersonInfo | null = null;
     await this.db.em().transactional(async (em) => {
-      const person = await this.people.find(personId, em);
-      if (!person) throw new NotFoundException(`id: no person ${personId}`);
-      await this.requireManages(principal, person.role, person.scopeCode, 'id');
-      if (principal.personId === person.id && (patch.disabled || patch.role || patch.scope)) {
-        throw new ForbiddenException('id: you cannot disable yourself or change your own role or unit; ask another administrator');
-      }
-      const role = patch.role ?? person.role;
-      const scope = patch.scope ?? person.scopeCode;
-      if (patch.role || patch.scope) {
-        await this.requireManages(principal, role, scope, patch.scope ? 'scope' : 'role');
-        await this.requireScopeFits(role, scope);
-      }
+      const person = (await this.people.find(found.id, em))!;
       const before = toPersonInfo(person);
       let endSessions = role !== person.role || scope !== person.scopeCode;
       Object.assign(person, { role, scopeCode: scope, name: patch.name ?? person.name });
@@ -83,16 +84,14 @@ export class PeopleService {
         person.disabledAt = patch.disabled ? new Date() : null;
         endSessions = true;
       }
-      if (patch.resetPassword) {
-        oneTime = oneTimePassword();
-        person.passwordHash = await hash(oneTime);
-        person.passwordTemporary = true;
+      if (passwordHash) {
+        Object.assign(person, { passwordHash, passwordTemporary: true });
         endSessions = true;
       }
       if (endSessions) person.sessionVersion++;
       await em.flush();
       after = toPersonInfo(person);
-      const action = patch.resetPassword ? 'person.reset-password' : patch.disabled === true ? 'person.disable' : patch.disabled === false ? 'person.enable' : 'person.update';
+      const action = oneTime ? 'person.reset-password' : patch.disabled === true ? 'person.disable' : patch.disabled === false ? 'person.enable' : 'person.update';
       await this.audit.record(em, actorOf(principal), [{ action, entity: 'person', entityId: String(person.id), unit: person.scopeCode, before, after }]);
     });
     return { ...after!, oneTimePassword: oneTime };

@@ -24,6 +24,8 @@ export interface TargetColumns {
 export interface ReadTargets {
   rows: { row: string; unit: UnitInfo; target: number; by: 'code' | 'name' }[];
   problems: TargetImportPreview['problems'];
+  /** Why no sheet could be read at all, if none could. */
+  unreadable: string | null;
 }
 
 const folded = (cell: Cell) => foldDiacritics(cellText(cell));
@@ -58,7 +60,8 @@ export function readTargetSheets(sheets: Sheet[], units: readonly UnitInfo[], co
   const upper = units.filter((u) => u.level !== 'commune');
   const communeIndex = indexUnits(communes);
   const upperIndex = indexUnits(upper);
-  const out: ReadTargets = { rows: [], problems: [] };
+  const out: ReadTargets = { rows: [], problems: [], unreadable: null };
+  const headerless: string[] = [];
   const subtotals: { row: string; unit: UnitInfo | null; value: number }[] = [];
   const seen = new Map<string, string>();
   const multi = sheets.length > 1;
@@ -67,7 +70,7 @@ export function readTargetSheets(sheets: Sheet[], units: readonly UnitInfo[], co
     const found = findColumns(sheet, column, metricNames);
     if (typeof found === 'string') {
       // A sheet of notes beside the data is no problem when another sheet has the targets.
-      if (!multi) out.problems.push({ row: 0, message: found });
+      headerless.push(found);
       continue;
     }
     const { header, columns } = found;
@@ -126,6 +129,8 @@ export function readTargetSheets(sheets: Sheet[], units: readonly UnitInfo[], co
       out.rows.push({ row: label, unit: match.unit, target: value, by: match.by === 'code' ? 'code' : 'name' });
     }
   }
+
+  if (headerless.length === sheets.length) out.unreadable = headerless.join('; ');
 
   // Totals are checked against the communes read, never counted.
   const byCode = new Map(units.map((u) => [u.code, u]));

@@ -1,4 +1,4 @@
-import { Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import type { MapImportPreview, MapVersionInfo } from '@tiendo/shared';
 import { cleanText, code } from '@tiendo/shared/schemas';
 import type { Request, Response } from 'express';
@@ -29,13 +29,24 @@ export class MapsController {
     return this.maps.importFile(await readUpload(request, name), query, principal);
   }
 
+  /** The body may carry the admin's decisions: `{"overrides": {"<feature>": "<unit code>" | "excluded"}}`. */
   @Post('import/:importId/confirm')
   @HttpCode(200)
-  async confirm(@Param('importId') importId: string, @Caller() caller: Credentials): Promise<MapVersionInfo> {
+  async confirm(@Param('importId') importId: string, @Body() body: unknown, @Caller() caller: Credentials): Promise<MapVersionInfo> {
     const id = parseId('importId', importId, 'an import');
     const principal = await this.auth.authenticate(caller);
     this.auth.requireCapability(principal, 'administer');
-    return this.maps.confirm(String(id), principal);
+    return this.maps.confirm(String(id), body, principal);
+  }
+
+  /** Rolls back: an earlier version becomes its level's map again. */
+  @Post('versions/:version/activate')
+  @HttpCode(200)
+  async activate(@Param('version') version: string, @Caller() caller: Credentials): Promise<MapVersionInfo> {
+    const id = parseId('version', version, 'a version');
+    const principal = await this.auth.authenticate(caller);
+    this.auth.requireCapability(principal, 'administer');
+    return this.maps.activate(String(id), principal);
   }
 
   /** What an import or version holds, before it is merged with anything. */

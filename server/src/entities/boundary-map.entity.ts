@@ -3,8 +3,9 @@ import type { MapLevel, MatchReport } from '@tiendo/shared';
 
 /**
  * An imported boundary file of one level, matched to units and simplified: a draft until an
- * admin confirms it, then the active version of its level until the next one replaces it.
- * Replaced versions are kept, so any map once shown can be looked at again.
+ * admin confirms it (with decisions for what the file left unclear), then the active version of
+ * its level until another replaces it. Replaced versions are kept, so any map once shown can be
+ * looked at, and made the map, again.
  */
 export type BoundaryMapStatus = 'draft' | 'active' | 'replaced';
 
@@ -31,10 +32,14 @@ export class BoundaryMap {
   @Property({ type: 'text', nullable: true })
   parentProperty: string | null;
 
-  /** TopoJSON in lon/lat, one geometry per matched unit, keyed by unit code. */
+  /**
+   * TopoJSON in lon/lat. A draft: every feature of the file, keyed by its number, so that a
+   * person can still give any of them a unit; a version: one geometry per unit, keyed by code.
+   */
   @Property({ type: 'text', lazy: true })
   topology: string;
 
+  /** As matched; once confirmed, with the decisions applied. */
   @Property({ type: 'json' })
   report: MatchReport;
 

@@ -61,7 +61,7 @@ export class CampaignAdminRepository {
       );
       if (patch.metrics) {
         const keep = patch.metrics.map((m) => m.key);
-        await em.execute('delete from metric where campaign_id = ? and key <> all(?::text[])', [before.id, keep]);
+        await em.execute('delete from metric where campaign_id = ? and key not in (select json_array_elements_text(?::json))', [before.id, JSON.stringify(keep)]);
         await this.writeMetrics(em, before.id, patch.metrics);
       }
       if (patch.milestones) {
@@ -99,8 +99,8 @@ export class CampaignAdminRepository {
   }
 
   /** Explicit targets of a metric, by unit. */
-  async targets(campaign: string, metric: string): Promise<Map<string, number>> {
-    const rows = await this.db.em().execute<{ unit_code: string; target: string }[]>(
+  async targets(campaign: string, metric: string, em: EntityManager = this.db.em()): Promise<Map<string, number>> {
+    const rows = await em.execute<{ unit_code: string; target: string }[]>(
       'select unit_code, target from target where campaign_id = ? and metric = ?', [campaign, metric]);
     return new Map(rows.map((r) => [r.unit_code, Number(r.target)]));
   }
@@ -109,7 +109,7 @@ export class CampaignAdminRepository {
   async setTargets(actor: Actor, campaign: string, metric: string, changes: TargetChange[], reason: string, action: string): Promise<number> {
     let changed = 0;
     await this.write(actor, async (em) => {
-      const current = await this.targets(campaign, metric);
+      const current = await this.targets(campaign, metric, em);
       const real = changes.filter((c) => (current.get(c.unit) ?? null) !== c.target);
       changed = real.length;
       if (!real.length) return [];
@@ -124,7 +124,7 @@ export class CampaignAdminRepository {
         );
       }
       if (removed.length) {
-        await em.execute('delete from target where campaign_id = ? and metric = ? and unit_code = any(?::text[])', [campaign, metric, removed]);
+        await em.execute('delete from target where campaign_id = ? and metric = ? and unit_code in (select json_array_elements_text(?::json))', [campaign, metric, JSON.stringify(removed)]);
       }
       await em.execute(
         `insert into target_version (campaign_id, metric, unit_code, target, reason, author)
@@ -148,18 +148,6 @@ export class CampaignAdminRepository {
       [campaign, metric, metric, unit, unit],
     );
     return rows.map((r) => ({ unit: r.unit_code, metric: r.metric, target: r.target === null ? null : Number(r.target), validFrom: new Date(r.valid_from).toISOString(), reason: r.reason, author: r.author }));
-  }
-
-  /** Each unit's explicit target as it stood at an instant (none: the children's sum): history shows those. */
-  async targetsAt(campaign: string, at: number): Promise<{ metric: string; unit: string; target: number }[]> {
-    const rows = await this.db.em().execute<{ metric: string; unit_code: string; target: string | null }[]>(
-      `select metric, unit_code, target from (
-         select distinct on (metric, unit_code) metric, unit_code, target from target_version
-         where campaign_id = ? and valid_from <= ? order by metric, unit_code, valid_from desc, id desc) v
-       where target is not null`,
-      [campaign, new Date(at)],
-    );
-    return rows.map((r) => ({ metric: r.metric, unit: r.unit_code, target: Number(r.target) }));
   }
 
   async setCommitment(actor: Actor, campaign: string, c: { metric: string; unit: string; date: string; document?: string }): Promise<void> {

@@ -28,4 +28,20 @@ export class HistoryRepository {
     );
     return rows.map((r) => ({ metric: r.metric, unit: r.unit_code, value: Number(r.value), today: Number(r.today ?? 0), last7: Number(r.last7 ?? 0) }));
   }
+
+  /**
+   * Each unit's own target as it stood at an instant: the latest version by then, or, for a
+   * target first set later, its first version (a campaign set up late still has its targets
+   * on its early days). Units without one take their children's sum.
+   */
+  async targetsAt(campaign: string, at: number): Promise<{ metric: string; unit: string; target: number }[]> {
+    const rows = await this.db.em().execute<{ metric: string; unit_code: string; target: string | null }[]>(
+      `select metric, unit_code, target from (
+         select distinct on (metric, unit_code) metric, unit_code, target from target_version where campaign_id = ?
+         order by metric, unit_code, (valid_from <= ?) desc, case when valid_from <= ? then valid_from end desc nulls last, valid_from, id desc
+       ) v where target is not null`,
+      [campaign, new Date(at), new Date(at)],
+    );
+    return rows.map((r) => ({ metric: r.metric, unit: r.unit_code, target: Number(r.target) }));
+  }
 }

@@ -1,6 +1,9 @@
-/** Stored boundary maps: drafts, the active version of each level, and the units they are matched to. */
+/**
+ * Stored boundary maps: drafts (every feature of a file, with its match report), the active
+ * version of each level, the versions it replaced, and the units they are matched to.
+ */
 import { Injectable } from '@nestjs/common';
-import type { MapLevel, MapVersionInfo, UnitInfo } from '@tiendo/shared';
+import type { MapLevel, MapVersionInfo, MatchReport, UnitInfo } from '@tiendo/shared';
 import { Database } from '../database/database.js';
 import { BoundaryMap } from '../entities/index.js';
 
@@ -10,6 +13,13 @@ const DRAFT_DAYS = 1;
 const CONFIRM_LOCK = 4_271_001;
 
 export type Activation = 'activated' | 'missing' | 'confirmed-before';
+export type Reactivation = 'activated' | 'missing' | 'draft';
+
+export interface Draft {
+  status: string;
+  topology: string;
+  report: MatchReport;
+}
 
 @Injectable()
 export class MapsRepository {
@@ -31,15 +41,42 @@ export class MapsRepository {
     return map.id;
   }
 
-  /** Makes a draft its level's active map; the map it replaces is kept. */
-  async activate(id: number): Promise<Activation> {
+  async draft(id: number): Promise<Draft | null> {
+    const [row] = await this.db.em().execute<{ status: string; topology: string; report: MatchReport | string }[]>(
+      'select status, topology, report from boundary_map where id = ?',
+      [id],
+    );
+    return row ? { status: row.status, topology: row.topology, report: typeof row.report === 'string' ? JSON.parse(row.report) : row.report } : null;
+  }
+
+  /**
+   * Makes a draft its level's active map, as the admin resolved it (the units' topology and the
+   * final report replace the draft's features); the map it replaces is kept.
+   */
+  async activate(id: number, resolved: { topology: string; report: MatchReport }): Promise<Activation> {
     return this.db.em().transactional(async (em) => {
       await em.execute('select pg_advisory_xact_lock(?)', [CONFIRM_LOCK]);
       const [row] = await em.execute<{ level: MapLevel; status: string }[]>('select level, status from boundary_map where id = ?', [id]);
       if (!row) return 'missing';
       if (row.status !== 'draft') return 'confirmed-before';
       await em.execute(`update boundary_map set status = 'replaced' where level = ? and status = 'active'`, [row.level]);
-      await em.execute(`update boundary_map set status = 'active', confirmed_at = now() where id = ?`, [id]);
+      await em.execute(
+        `update boundary_map set status = 'active', confirmed_at = now(), topology = ?, report = ?, stored_bytes = ? where id = ?`,
+        [resolved.topology, JSON.stringify(resolved.report), Buffer.byteLength(resolved.topology), id],
+      );
+      return 'activated';
+    });
+  }
+
+  /** Makes a version confirmed before its level's active map again. */
+  async reactivate(id: number): Promise<Reactivation> {
+    return this.db.em().transactional(async (em) => {
+      await em.execute('select pg_advisory_xact_lock(?)', [CONFIRM_LOCK]);
+      const [row] = await em.execute<{ level: MapLevel; status: string }[]>('select level, status from boundary_map where id = ?', [id]);
+      if (!row) return 'missing';
+      if (row.status === 'draft') return 'draft';
+      await em.execute(`update boundary_map set status = 'replaced' where level = ? and status = 'active' and id <> ?`, [row.level, id]);
+      await em.execute(`update boundary_map set status = 'active' where id = ?`, [id]);
       return 'activated';
     });
   }

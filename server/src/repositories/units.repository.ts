@@ -35,7 +35,7 @@ export class UnitsRepository {
 
   async populations(codes: string[]): Promise<Map<string, number>> {
     const rows = await this.db.em().execute<{ code: string; population: number }[]>(
-      'select code, population from unit where population is not null and code = any(?::text[])', [codes]);
+      'select code, population from unit where population is not null and code in (select json_array_elements_text(?::json))', [JSON.stringify(codes)]);
     return new Map(rows.map((r) => [r.code, Number(r.population)]));
   }
 

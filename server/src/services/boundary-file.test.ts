@@ -2,8 +2,9 @@ import { HttpException } from '@nestjs/common';
 import { describe, expect, it } from 'vitest';
 import { subtree } from '../catalog/catalog.js';
 import { readBoundaryFile, type Polygon } from './boundary-file.js';
-import { composeMap, MapVersion, storedTopology } from './boundary-topology.js';
-import { matchFeatures, UnitTree } from './map-matching.js';
+import { feature as topologyFeature } from 'topojson-client';
+import { composeMap, featureTopology, MapVersion, storedTopology, unitTopology } from './boundary-topology.js';
+import { UnitTree } from './map-matching.js';
 
 const bytes = (value: unknown) => new TextEncoder().encode(typeof value === 'string' ? value : JSON.stringify(value));
 const square = (x: number, y: number, size: number, clockwise = false): [number, number][] => {
@@ -81,15 +82,26 @@ describe('composing maps', () => {
     expect((map.topology.objects.districts as { geometries: unknown[] }).geometries).toHaveLength(13);
   });
 
-  it('matches a feature to a unit once, merging the parts of one unit', () => {
-    const features = [
-      { properties: { ma: '18586' }, polygons: [[square(105, 18, 0.1)]] },
-      { properties: { ma: '18586' }, polygons: [[square(106, 18, 0.1)]] },
-    ];
-    const { report, units: matched } = matchFeatures(features, tree, 'commune', 'ma', null);
-    expect(report.merged).toEqual([{ unit: '18586', features: [0, 1] }]);
-    expect(matched).toHaveLength(1);
-    expect(matched[0].polygons).toHaveLength(2);
-    expect(report.missing).toHaveLength(communes.length - 1);
+  it('places the tiles of missing units in a strip under the real shapes, overlapping none of them', () => {
+    const stored = storedTopology('commune', grid.slice(3));
+    const version = new MapVersion(7, 'commune', JSON.parse(JSON.stringify(stored.topology)));
+    const map = composeMap(tree.subtree('42'), 'commune', { district: null, commune: version });
+    const box = (g: unknown) => {
+      const { geometry } = topologyFeature(map.topology as never, g as never) as unknown as { geometry: { coordinates: unknown[] } };
+      const latitudes = (geometry.coordinates.flat(Infinity) as number[]).filter((_, i) => i % 2 === 1);
+      return { south: Math.min(...latitudes), north: Math.max(...latitudes) };
+    };
+    const geometries = (map.topology.objects.communes as { geometries: { id: string; properties: { schematic?: boolean } }[] }).geometries;
+    const tiles = geometries.filter((g) => g.properties.schematic).map(box);
+    const real = geometries.filter((g) => !g.properties.schematic).map(box);
+    expect(tiles).toHaveLength(3);
+    expect(Math.max(...tiles.map((t) => t.north))).toBeLessThan(Math.min(...real.map((r) => r.south)));
+  });
+
+  it('builds a level\'s map from a draft of every feature: a unit of several features is one geometry', () => {
+    const draft = featureTopology([grid[0].polygons, grid[1].polygons, grid[2].polygons]);
+    const topology = unitTopology(draft.topology, 'commune', [{ unit: grid[0].unit, features: [0, 2] }, { unit: grid[1].unit, features: [1] }]);
+    const geometries = (topology.objects.communes as { geometries: { id: string; type: string }[] }).geometries;
+    expect(geometries.map((g) => [g.id, g.type])).toEqual([[grid[0].unit.code, 'MultiPolygon'], [grid[1].unit.code, 'Polygon']]);
   });
 });

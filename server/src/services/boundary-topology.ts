@@ -1,15 +1,18 @@
 /**
- * Boundaries as TopoJSON: an imported level is built once into a simplified, quantized topology
- * (neighbours share their borders, so simplifying one border moves both sides alike), and each
- * map a screen asks for is composed from it: the units of the scope, with the schematic tile
- * (DESIGN.md §5) standing in for any unit the file did not have.
+ * Boundaries as TopoJSON. An imported file is built once into a simplified, quantized topology
+ * of all its features (neighbours share their borders, so simplifying one border moves both
+ * sides alike); confirming it picks the features of each matched unit out of it. Each map a
+ * screen asks for is composed from the active versions: the units of the scope, and a strip of
+ * schematic tiles (DESIGN.md §5) apart from the real shapes for the units the file lacks, so
+ * that a tile never covers a real unit.
  */
 import { objectName, schematicMap, type MapLevel, type MapSource, type UnitInfo } from '@tiendo/shared';
-import { mergeArcs, quantize } from 'topojson-client';
+import { feature as topologyFeature, mergeArcs, quantize } from 'topojson-client';
 import { topology as buildTopology } from 'topojson-server';
 import { filter, filterWeight, presimplify, quantile, simplify } from 'topojson-simplify';
 import type { GeometryCollection, GeometryObject, MultiPolygon, Objects, Polygon as TopoPolygon, Topology as AnyTopology } from 'topojson-specification';
 import type { Polygon, Position } from './boundary-file.js';
+import type { Box } from './map-places.js';
 
 /** Property types are checked where geometries are made, not by the topojson functions. */
 export type Topology = AnyTopology<Objects>;
@@ -42,24 +45,51 @@ export interface StoredTopology {
   storedPoints: number;
 }
 
-/** One geometry per unit, simplified to a size a browser draws fast, keyed by unit code. */
-export function storedTopology(level: MapLevel, units: readonly { unit: UnitInfo; polygons: Polygon[] }[]): StoredTopology {
-  const features = units.map(({ unit, polygons }) => ({
+/** The TopoJSON object of a draft: every feature of the file, keyed by its number. */
+export const FEATURES_OBJECT = 'features';
+
+/** Every feature of a file, simplified to a size a browser draws fast, keyed by its number. */
+export function featureTopology(features: readonly Polygon[][]): StoredTopology {
+  const collection = features.map((polygons, i) => ({
     type: 'Feature' as const,
-    id: unit.code,
-    properties: { name: unit.name, fullName: unit.fullName },
+    id: String(i),
+    properties: {},
     geometry: polygons.length === 1 ? { type: 'Polygon' as const, coordinates: polygons[0] } : { type: 'MultiPolygon' as const, coordinates: polygons },
   }));
-  const built = buildTopology({ [objectName(level)]: { type: 'FeatureCollection', features } } as never, BUILD_QUANTIZATION) as Topology;
+  const built = buildTopology({ [FEATURES_OBJECT]: { type: 'FeatureCollection', features: collection } } as never, BUILD_QUANTIZATION) as Topology;
   const points = countPoints(built);
   const weighted = presimplify(built);
-  const budget = Math.max(MIN_POINT_BUDGET, POINTS_PER_UNIT * units.length);
+  const budget = Math.max(MIN_POINT_BUDGET, POINTS_PER_UNIT * features.length);
   const minWeight = points > budget ? Math.max(MIN_WEIGHT, quantile(weighted, budget / points)) : MIN_WEIGHT;
   const simplified = simplify(weighted, minWeight);
   // Islets smaller than a dropped triangle would be specks; the filter also drops unused arcs.
   const filtered = filter(simplified, filterWeight(simplified, minWeight));
   const topology = quantize(filtered, SERVED_QUANTIZATION);
   return { topology, points, storedPoints: countPoints(topology) };
+}
+
+/**
+ * A level's map from a draft: one geometry per unit, keyed by unit code, made of the features
+ * given to it (several are merged into one), with the arcs no unit uses left behind.
+ */
+export function unitTopology(draft: Topology, level: MapLevel, units: readonly { unit: UnitInfo; features: readonly number[] }[]): Topology {
+  const collection = draft.objects[FEATURES_OBJECT] as GeometryCollection | undefined;
+  const byFeature = new Map((collection?.geometries ?? []).filter((g) => g.type === 'Polygon' || g.type === 'MultiPolygon').map((g) => [String(g.id), g as TopoPolygon | MultiPolygon]));
+  const writer = new TopologyWriter();
+  const geometries = units.flatMap(({ unit, features }) => {
+    const parts = features.map((i) => byFeature.get(String(i))).filter((g) => g !== undefined);
+    if (parts.length === 0) return [];
+    const merged = parts.length === 1 ? parts[0] : mergeArcs(draft, parts);
+    return [writer.add(draft, { ...merged, id: unit.code } as UnitGeometry, { name: unit.name, fullName: unit.fullName })];
+  });
+  return quantize(writer.topology({ [objectName(level)]: geometries }), SERVED_QUANTIZATION);
+}
+
+/** One geometry per unit, simplified to a size a browser draws fast, keyed by unit code. */
+export function storedTopology(level: MapLevel, units: readonly { unit: UnitInfo; polygons: Polygon[] }[]): StoredTopology {
+  const draft = featureTopology(units.map((u) => u.polygons));
+  const topology = unitTopology(draft.topology, level, units.map((u, i) => ({ unit: u.unit, features: [i] })));
+  return { ...draft, topology, storedPoints: countPoints(topology) };
 }
 
 function countPoints(topology: Topology): number {
@@ -79,6 +109,18 @@ export class MapVersion {
     const geometries = (collection?.geometries ?? []).filter(isUnitGeometry);
     this.byCode = new Map(geometries.map((g) => [String(g.id), g]));
   }
+
+  get box(): Box {
+    return this.topology.bbox!.slice(0, 4) as Box;
+  }
+
+  /** Each unit's polygons in lon/lat. */
+  outlines(): Map<string, Polygon[]> {
+    return new Map([...this.byCode].map(([code, geometry]) => {
+      const { geometry: g } = topologyFeature(this.topology, geometry) as { geometry: { type: string; coordinates: unknown } };
+      return [code, (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as Polygon[]];
+    }));
+  }
 }
 
 function isUnitGeometry(geometry: GeometryObject): geometry is UnitGeometry {
@@ -93,16 +135,14 @@ class TopologyWriter {
   readonly arcs: Position[][] = [];
   private readonly copied = new Map<object, Map<number, number>>();
 
-  /** `move`, when given, places every point of the geometry elsewhere (a schematic tile on a real map). */
-  add(source: Topology, geometry: UnitGeometry, properties: UnitGeometry['properties'], move?: Move): UnitGeometry {
-    let indices = this.copied.get(move ?? source);
-    if (!indices) this.copied.set(move ?? source, (indices = new Map()));
+  add(source: Topology, geometry: UnitGeometry, properties: UnitGeometry['properties']): UnitGeometry {
+    let indices = this.copied.get(source);
+    if (!indices) this.copied.set(source, (indices = new Map()));
     const arc = (i: number): number => {
       const k = i < 0 ? ~i : i;
       let copy = indices.get(k);
       if (copy === undefined) {
-        const points = decodeArc(source, k);
-        copy = this.arcs.push(move ? points.map(move) : points) - 1;
+        copy = this.arcs.push(decodeArc(source, k)) - 1;
         indices.set(k, copy);
       }
       return i < 0 ? ~copy : copy;
@@ -113,6 +153,11 @@ class TopologyWriter {
       : { type: 'MultiPolygon', id: geometry.id, properties, arcs: geometry.arcs.map(rings) };
   }
 
+  /** A polygon of one ring of its own (a tile of the strip). */
+  ring(points: Position[], id: string, properties: UnitGeometry['properties']): UnitGeometry {
+    return { type: 'Polygon', id, properties, arcs: [[this.arcs.push(points) - 1]] };
+  }
+
   topology(objects: Record<string, UnitGeometry[]>): Topology {
     const collections: Record<string, GeometryCollection> = {};
     for (const [name, geometries] of Object.entries(objects)) collections[name] = { type: 'GeometryCollection', geometries };
@@ -120,33 +165,38 @@ class TopologyWriter {
   }
 }
 
-type Move = (point: Position) => Position;
-
-/** The mean of a geometry's points: enough to line two maps of the same units up. */
-function centre(topology: Topology, geometry: UnitGeometry): Position {
-  const rings = geometry.type === 'Polygon' ? geometry.arcs : geometry.arcs.flat();
-  const points = rings.flat().flatMap((i) => decodeArc(topology, i < 0 ? ~i : i));
-  return [points.reduce((s, p) => s + p[0], 0) / points.length, points.reduce((s, p) => s + p[1], 0) / points.length];
-}
+/** The strip of missing units has at least this many places in a row, so that two do not fill it. */
+const STRIP_MIN_COLUMNS = 6;
+const STRIP_MAX_COLUMNS = 12;
+/** Room between the real shapes and the strip, in tile radii: the strip's caption goes there. */
+const STRIP_GAP = 1.6;
+/** Tiles are drawn a little smaller than their places, so that each reads as a unit of its own. */
+const TILE_SCALE = 0.9;
 
 /**
- * The scaling and shift that best carry the schematic's centres onto the real ones (least
- * squares), so that a unit missing from the file gets its tile about where it is, at the size of
- * the real map. With a single pair it is a shift; with none, nothing moves.
+ * Hexagonal tiles for units without a boundary, in rows under the real shapes (`box`), as wide
+ * as they are: a tile never covers a real unit, and nobody reads the strip for geography.
  */
-function fit(pairs: readonly [Position, Position][]): Move | undefined {
-  if (pairs.length === 0) return undefined;
-  const mean = (k: 0 | 1, i: 0 | 1) => pairs.reduce((s, p) => s + p[k][i], 0) / pairs.length;
-  const [ax, ay, bx, by] = [mean(0, 0), mean(0, 1), mean(1, 0), mean(1, 1)];
-  let dot = 0;
-  let norm = 0;
-  for (const [[x0, y0], [x1, y1]] of pairs) {
-    dot += (x0 - ax) * (x1 - bx) + (y0 - ay) * (y1 - by);
-    norm += (x0 - ax) ** 2 + (y0 - ay) ** 2;
-  }
-  const scale = norm > 0 && dot > 0 ? dot / norm : 1;
-  return ([x, y]) => [bx + (x - ax) * scale, by + (y - ay) * scale];
+function stripTiles(count: number, [x0, y0, x1]: Box): Position[][] {
+  const k = Math.cos((y0 * Math.PI) / 180);
+  const columns = Math.min(STRIP_MAX_COLUMNS, Math.max(STRIP_MIN_COLUMNS, count));
+  const width = ((x1 - x0) * k) / columns;
+  const radius = width / Math.sqrt(3);
+  const top = y0 - STRIP_GAP * radius;
+  return Array.from({ length: count }, (_, i) => {
+    const row = Math.floor(i / columns);
+    const cx = x0 * k + width * ((i % columns) + 0.5 + (row % 2) / 2);
+    const cy = top - radius - row * 1.5 * radius;
+    // Clockwise from the top, as d3-geo wants an outer ring.
+    const ring = [90, 30, -30, -90, -150, 150, 90].map((degrees): Position => {
+      const a = (degrees * Math.PI) / 180;
+      return [round6((cx + Math.cos(a) * radius * TILE_SCALE) / k), round6(cy + Math.sin(a) * radius * TILE_SCALE)];
+    });
+    return ring;
+  });
 }
+
+const round6 = (n: number) => Math.round(n * 1e6) / 1e6;
 
 function decodeArc(topology: Topology, index: number): Position[] {
   const arc = topology.arcs[index];
@@ -179,60 +229,63 @@ export interface ComposedMap {
 
 /**
  * The map of `root`'s units at `level` (root first in `units`, then its descendants).
- * Communes come with their districts' outlines, merged from the communes so that the two
- * agree. Districts come from an imported district file, else from merged imported communes,
- * else from the schematic. Units missing from the files keep their schematic tile, drawn last.
+ * Communes come with their districts' outlines, merged from the real communes so that the two
+ * agree. Districts come from an imported district file, else from merged imported communes.
+ * Without any imported unit the map is the schematic; with some, the units without a boundary
+ * are tiles in a strip under the real shapes, marked `schematic` and drawn last.
  */
 export function composeMap(units: readonly UnitInfo[], level: MapLevel, imported: { district: MapVersion | null; commune: MapVersion | null }): ComposedMap {
-  const root = units[0];
-  const schematic = schematicMap(units, root.code) as unknown as Topology;
-  const schematicVersion = (l: MapLevel) => new MapVersion(0, l, schematic);
-  const writer = new TopologyWriter();
-  const used = new Set<MapVersion>();
-  let real = 0;
-  let stand = 0;
-  const props = (u: UnitInfo) => ({ name: u.name, fullName: u.fullName });
-
-  /** The units' geometries from a version, then schematic tiles for the rest. */
-  const take = (targets: readonly UnitInfo[], version: MapVersion | null, l: MapLevel): UnitGeometry[] => {
-    const fallback = schematicVersion(l);
-    const found = targets.filter((u) => version?.byCode.has(u.code));
-    const missing = targets.filter((u) => !version?.byCode.has(u.code) && fallback.byCode.has(u.code));
-    const move = missing.length && version
-      ? fit(found.filter((u) => fallback.byCode.has(u.code)).map((u) => [centre(schematic, fallback.byCode.get(u.code)!), centre(version.topology, version.byCode.get(u.code)!)]))
-      : undefined;
-    if (found.length) used.add(version!);
-    real += found.length;
-    stand += missing.length;
-    return [
-      ...found.map((u) => writer.add(version!.topology, version!.byCode.get(u.code)!, props(u))),
-      ...missing.map((u) => writer.add(schematic, fallback.byCode.get(u.code)!, { ...props(u), schematic: true }, move)),
-    ];
-  };
-
   const districts = units.filter((u) => u.level === 'district');
+  const communes = units.filter((u) => u.level === 'commune');
+  const props = (u: UnitInfo) => ({ name: u.name, fullName: u.fullName });
+  const fromDistricts = level === 'district' && (imported.district !== null || imported.commune === null);
+  const version = fromDistricts ? imported.district : imported.commune;
+  const real = (fromDistricts ? districts : communes).filter((u) => version?.byCode.has(u.code));
+  if (!version || real.length === 0) return schematicOnly(units, level);
+
+  const writer = new TopologyWriter();
   const objects: Record<string, UnitGeometry[]> = {};
-  if (level === 'district' && (imported.district || !imported.commune)) {
-    objects.districts = take(districts, imported.district, 'district');
+  let missing: UnitInfo[];
+  if (fromDistricts) {
+    objects.districts = real.map((u) => writer.add(version.topology, version.byCode.get(u.code)!, props(u)));
+    missing = districts.filter((u) => !version.byCode.has(u.code));
   } else {
-    const communes = take(units.filter((u) => u.level === 'commune'), imported.commune, 'commune');
+    const drawn = real.map((u) => writer.add(version.topology, version.byCode.get(u.code)!, props(u)));
+    const merging = writer.topology({ communes: drawn });
     const parentOf = new Map(units.map((u) => [u.code, u.parent]));
-    const merging = writer.topology({ communes });
     objects.districts = districts.flatMap((district) => {
-      const parts = communes.filter((c) => parentOf.get(c.id) === district.code);
-      if (parts.length === 0) return [];
-      const properties = parts.every((p) => p.properties.schematic) ? { ...props(district), schematic: true as const } : props(district);
-      return [{ type: 'MultiPolygon' as const, id: district.code, properties, arcs: mergeArcs(merging, parts).arcs }];
+      const parts = drawn.filter((c) => parentOf.get(c.id) === district.code);
+      return parts.length ? [{ type: 'MultiPolygon' as const, id: district.code, properties: props(district), arcs: mergeArcs(merging, parts).arcs }] : [];
     });
-    if (level === 'commune') objects.communes = communes;
+    if (level === 'commune') {
+      objects.communes = drawn;
+      missing = communes.filter((u) => !version.byCode.has(u.code));
+    } else {
+      const outlined = new Set(objects.districts.map((d) => d.id));
+      missing = districts.filter((d) => !outlined.has(d.code));
+    }
   }
+  const strip = stripTiles(missing.length, bounds(writer.arcs)).map((ring, i) => writer.ring(ring, missing[i].code, { ...props(missing[i]), schematic: true }));
+  objects[objectName(level)].push(...strip);
   // Copied once more, so that arcs only the merged-away communes used are left behind.
-  const drawn = writer.topology(objects);
+  const composed = writer.topology(objects);
   const out = new TopologyWriter();
   const kept: Record<string, UnitGeometry[]> = {};
-  for (const [name, geometries] of Object.entries(objects)) kept[name] = geometries.map((g) => out.add(drawn, g, g.properties));
-  const source: MapSource = real === 0 ? 'schematic' : stand === 0 ? 'imported' : 'mixed';
-  return { topology: quantize(forScreen(out.topology(kept)), SERVED_QUANTIZATION), source, versions: [...used] };
+  for (const [name, geometries] of Object.entries(objects)) kept[name] = geometries.map((g) => out.add(composed, g, g.properties));
+  return { topology: quantize(forScreen(out.topology(kept)), SERVED_QUANTIZATION), source: missing.length ? 'mixed' : 'imported', versions: [version] };
+}
+
+/** The schematic of the scope, its units marked as such. */
+function schematicOnly(units: readonly UnitInfo[], level: MapLevel): ComposedMap {
+  const schematic = schematicMap(units, units[0].code) as unknown as Topology;
+  const tiles = level === 'commune' ? ['districts', 'communes'] : ['districts'];
+  const objects: Record<string, UnitGeometry[]> = {};
+  const writer = new TopologyWriter();
+  for (const name of tiles) {
+    const collection = schematic.objects[name] as GeometryCollection | undefined;
+    objects[name] = (collection?.geometries ?? []).filter(isUnitGeometry).map((g) => writer.add(schematic, g, { ...g.properties, schematic: true }));
+  }
+  return { topology: quantize(writer.topology(objects), SERVED_QUANTIZATION), source: 'schematic', versions: [] };
 }
 
 /** Simplified for the size the map is drawn at: the stored detail is kept for a district's map. */

@@ -2,7 +2,7 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import {
   addDays, endOfLocalDay, isIsoDate, localDate, PACE_DAYS,
-  type HistoryResponse, type MetricValue, type SeriesResponse, type UnitValues,
+  type HistoryResponse, type MetricValue, type SeriesResponse, type UnitInfo, type UnitValues,
 } from '@tiendo/shared';
 import { HistoryRepository } from '../repositories/history.repository.js';
 import { Clock } from './clock.js';
@@ -40,11 +40,15 @@ export class HistoryService {
     const { tree } = this.live.resolve(campaign, scope, 'scope');
     if (!isIsoDate(date)) throw new UnprocessableEntityException(`date: expected YYYY-MM-DD, got "${date}"`);
     if (date < tree.info.startDate) throw new UnprocessableEntityException(`date: ${date} is before the campaign started (${tree.info.startDate})`);
-    const rows = await this.repository.standings(campaign, date, addDays(date, -PACE_DAYS));
     const dayEnd = endOfLocalDay(date, tree.info.timeZone);
+    const [rows, versions] = await Promise.all([
+      this.repository.standings(campaign, date, addDays(date, -PACE_DAYS)),
+      this.repository.targetsAt(campaign, dayEnd - 1),
+    ]);
 
-    // Sum communes upward through the tree, taking targets and completions from the live state.
+    // Sum communes upward through the tree; targets as they stood that day, completions from the live state.
     const units = tree.scopeUnits(scope);
+    const targets = targetsOn(units, versions);
     const live = new Map(tree.values(units.map((u) => u.code)).map((v) => [v.code, v]));
     const sums = new Map<string, Record<string, MetricValue>>();
     const blank = (code: string) => {
@@ -52,7 +56,7 @@ export class HistoryService {
       for (const m of tree.info.metrics) {
         const current = live.get(code)?.metrics[m.key];
         const completedAt = current?.completedAt != null && current.completedAt < dayEnd ? current.completedAt : null;
-        metrics[m.key] = { value: 0, target: current?.target ?? 0, today: 0, last7: 0, completedAt };
+        metrics[m.key] = { value: 0, target: targets.get(`${m.key}|${code}`) ?? 0, today: 0, last7: 0, completedAt };
       }
       return metrics;
     };
@@ -70,4 +74,21 @@ export class HistoryService {
     const values: UnitValues[] = units.map((u) => ({ code: u.code, metrics: sums.get(u.code)! }));
     return { campaign, scope, date, values };
   }
+}
+
+/** Each unit's target from the versions of the day: its own, or its children's sum (bottom-up). */
+function targetsOn(units: UnitInfo[], versions: { metric: string; unit: string; target: number }[]): Map<string, number> {
+  const own = new Map(versions.map((v) => [`${v.metric}|${v.unit}`, v.target]));
+  const sums = new Map<string, number>();
+  const metrics = new Set(versions.map((v) => v.metric));
+  for (let i = units.length - 1; i >= 0; i--) {
+    const u = units[i];
+    for (const metric of metrics) {
+      const k = `${metric}|${u.code}`;
+      const target = own.get(k) ?? sums.get(k) ?? 0;
+      sums.set(k, target);
+      if (u.parent) sums.set(`${metric}|${u.parent}`, (sums.get(`${metric}|${u.parent}`) ?? 0) + target);
+    }
+  }
+  return sums;
 }

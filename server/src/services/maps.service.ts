@@ -1,18 +1,20 @@
 /**
- * Boundary maps (DESIGN.md §5). An admin's file is read, matched to units and simplified into a
- * draft with its match report; nothing shows until the draft is confirmed. A confirmed draft
- * becomes its level's active version, every server instance notices (it polls the active
+ * Boundary maps (DESIGN.md §5). An admin's file is read, its level told from its features,
+ * matched to units and simplified into a draft that keeps every feature, with its match
+ * report; nothing shows until the draft is confirmed, with the admin's decisions for what the
+ * file left unclear. A confirmed draft becomes its level's active version, and any earlier
+ * version can be made active again; every server instance notices (it polls the active
  * versions), and tells its screens with `mapChanged`. Screens fetch their map as TopoJSON,
  * composed per unit and level and cached under an ETag.
  */
 import { createHash } from 'node:crypto';
 import {
-  ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException,
+  BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException,
   type OnApplicationBootstrap, type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
-  MAP_LEVELS, MAP_SOURCE_HEADER, MAP_VERSION_HEADER,
-  type MapChangedMessage, type MapImportPreview, type MapLevel, type MapVersionInfo, type UnitInfo,
+  EXCLUDED, MAP_LEVELS, MAP_SOURCE_HEADER, MAP_VERSION_HEADER, resolveReport,
+  type MapChangedMessage, type MapImportPreview, type MapLevel, type MapLevelEvidence, type MapVersionInfo, type MatchReport, type UnitInfo,
 } from '@tiendo/shared';
 import { describeIssues } from '@tiendo/shared/schemas';
 import { z } from 'zod';
@@ -20,11 +22,13 @@ import { BoundaryMap } from '../entities/index.js';
 import { MapsRepository } from '../repositories/maps.repository.js';
 import type { Principal } from './auth.service.js';
 import type { Upload } from '../common/upload.js';
+import { catalog } from '../catalog/catalog.js';
 import { readBoundaryFile, type BoundaryLayer } from './boundary-file.js';
-import { composeMap, MapVersion, storedTopology } from './boundary-topology.js';
+import { composeMap, FEATURES_OBJECT, featureTopology, MapVersion, unitTopology, type Topology } from './boundary-topology.js';
 import {
-  bestProperty, matchFeatures, PARENT_LEVEL, parentProperty, rankProperties, UnitTree, type Matching,
+  bestColumn, columnsOf, matchFeatures, nameColumns, parentColumn, rankColumns, typeColumn, UnitTree, type Matching,
 } from './map-matching.js';
+import { inferLevel, KnownPlaces, place } from './map-places.js';
 
 /** Other instances learn of a confirmation within this time. */
 const POLL_MS = 2000;
@@ -40,6 +44,10 @@ const optionsSchema = z.strictObject({
   name: z.string().trim().max(300).optional(),
 });
 export type ImportOptions = z.infer<typeof optionsSchema>;
+
+const confirmSchema = z.strictObject({
+  overrides: z.record(z.string(), z.string().trim().min(1, 'must be a unit code or "excluded"').max(20)).optional(),
+});
 
 export interface MapAnswer {
   status: 200 | 304;
@@ -76,7 +84,12 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
   /** The deployment's units, read once: the catalog changes only when a server starts. */
   units(): Promise<UnitTree> {
     this.tree ??= this.repository.units().then(
-      (units) => new UnitTree(units),
+      (units) => {
+        if (!units.some((u) => u.level === 'district' || u.level === 'commune')) {
+          throw new UnprocessableEntityException('unit: this database holds no units; start the server on it once (ROOT_UNIT) so that it loads the catalog');
+        }
+        return new UnitTree(units);
+      },
       (error) => {
         this.tree = null;
         throw error;
@@ -92,31 +105,62 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
     const tree = await this.units();
     this.requireWholeDeployment(tree, principal);
     const layers = await readBoundaryFile(upload.bytes, options.name ?? upload.fileName);
-    const proposal = propose(layers, tree, options);
+    const proposal = propose(layers, tree, await this.knownPlaces(tree), options);
     const { layer, level, matching } = proposal;
     const fileName = options.name ?? upload.fileName;
-    const stored = matching.units.length ? storedTopology(level, matching.units) : null;
+    const { report } = matching;
+    const worthKeeping = report.matched.length + report.ambiguous.length + report.conflicts.length > 0;
+    const stored = worthKeeping ? featureTopology(layer.features.map((f) => f.polygons)) : null;
     const text = stored ? JSON.stringify(stored.topology) : '';
     const importId = stored
-      ? await this.repository.saveDraft(new BoundaryMap(level, fileName, matching.report.property, matching.report.parentProperty, text, matching.report, principal.name))
+      ? await this.repository.saveDraft(new BoundaryMap(level, fileName, report.property, report.parentProperty, text, report, principal.name))
       : null;
     return {
       importId, fileName, layer: layer.name,
       layers: layers.map((l) => ({ name: l.name, features: l.features.length })),
-      proposedLevel: proposal.proposedLevel, proposedProperty: proposal.proposedProperty, proposedParentProperty: proposal.proposedParent,
-      properties: proposal.properties, report: matching.report,
+      proposedLevel: proposal.evidence.level, levelEvidence: withoutLevel(proposal.evidence),
+      proposedProperty: proposal.proposedProperty, proposedParentProperty: proposal.proposedParent,
+      properties: proposal.properties, report, choices: tree.refs(level),
       size: { fileBytes: upload.bytes.length, storedBytes: Buffer.byteLength(text), points: stored?.points ?? 0, storedPoints: stored?.storedPoints ?? 0 },
       elapsedMs: Math.round(performance.now() - started),
     };
   }
 
-  /** Makes a draft the active map of its level and tells every screen. */
-  async confirm(importId: string, principal: Principal): Promise<MapVersionInfo> {
+  /**
+   * Makes a draft the active map of its level, with the admin's decisions (`overrides`: feature
+   * number → unit code or "excluded"), and tells every screen.
+   */
+  async confirm(importId: string, body: unknown, principal: Principal): Promise<MapVersionInfo> {
     const id = parseId(importId);
-    this.requireWholeDeployment(await this.units(), principal);
-    const outcome = await this.repository.activate(id);
+    const tree = await this.units();
+    this.requireWholeDeployment(tree, principal);
+    const overrides = parseConfirm(body);
+    const draft = await this.repository.draft(id);
+    if (!draft) throw new NotFoundException(`importId: no import ${id} (drafts are kept for a day)`);
+    if (draft.status !== 'draft') throw new ConflictException(`importId: import ${id} was confirmed before`);
+    const topology = JSON.parse(draft.topology) as Topology;
+    if (!topology.objects?.[FEATURES_OBJECT]) throw new ConflictException(`importId: import ${id} was made by an earlier version of the server; import the file again`);
+    const decisions = checkOverrides(overrides, draft.report, tree);
+    const report = resolveReport(draft.report, decisions, tree.refs(draft.report.level));
+    if (report.matched.length === 0) throw new UnprocessableEntityException('overrides: no feature would be left on the map; give at least one feature a unit');
+    const byUnit = new Map<string, number[]>();
+    for (const m of report.matched) (byUnit.get(m.unit.code) ?? byUnit.set(m.unit.code, []).get(m.unit.code)!).push(m.feature);
+    const units = [...byUnit].map(([code, features]) => ({ unit: tree.byCode.get(code)!, features }));
+    const stored = JSON.stringify(unitTopology(topology, report.level, units));
+    const outcome = await this.repository.activate(id, { topology: stored, report });
     if (outcome === 'missing') throw new NotFoundException(`importId: no import ${id} (drafts are kept for a day)`);
     if (outcome === 'confirmed-before') throw new ConflictException(`importId: import ${id} was confirmed before`);
+    await this.check();
+    return (await this.repository.version(id))!;
+  }
+
+  /** Makes an earlier version its level's active map again. */
+  async activate(versionText: string, principal: Principal): Promise<MapVersionInfo> {
+    const id = parseId(versionText, 'version');
+    this.requireWholeDeployment(await this.units(), principal);
+    const outcome = await this.repository.reactivate(id);
+    if (outcome === 'missing') throw new NotFoundException(`version: no version ${id}`);
+    if (outcome === 'draft') throw new ConflictException(`version: ${id} is an import not yet confirmed; confirm it instead`);
     await this.check();
     return (await this.repository.version(id))!;
   }
@@ -126,7 +170,7 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
     return this.repository.versions();
   }
 
-  /** A draft's or version's own topology, for a preview of what the file holds. */
+  /** A draft's own topology (every feature, by number) or a version's (every unit, by code), for a preview. */
   async storedTopology(importId: string, principal: Principal): Promise<string> {
     this.requireWholeDeployment(await this.units(), principal);
     const topology = await this.repository.topology(parseId(importId));
@@ -200,6 +244,15 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
     return version;
   }
 
+  /** Where the deployment's units are: district points, and the active maps' outlines and extents. */
+  private async knownPlaces(tree: UnitTree): Promise<KnownPlaces> {
+    const active = await this.repository.active();
+    const versions = await Promise.all(active.map((a) => this.version(a.id, a.level)));
+    const district = versions.find((v) => v?.level === 'district') ?? null;
+    const extents = versions.filter((v): v is MapVersion => v !== null).map((v) => v.box);
+    return new KnownPlaces(tree.at('district'), district?.outlines() ?? null, extents);
+  }
+
   /** A boundary file replaces the map of every unit of its level: only an admin of them all may. */
   private requireWholeDeployment(tree: UnitTree, principal: Principal): void {
     const outside = tree.at('district').find((d) => !tree.within(d.code, principal.scope));
@@ -218,62 +271,104 @@ function parseOptions(query: unknown): ImportOptions {
   return parsed.data;
 }
 
-function parseId(text: string): number {
+function parseId(text: string, field = 'importId'): number {
   const id = Number(text);
-  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundException(`importId: "${text}" is not an import number`);
+  if (!Number.isSafeInteger(id) || id <= 0) throw new NotFoundException(`${field}: "${text}" is not ${field === 'importId' ? 'an import' : 'a version'} number`);
   return id;
+}
+
+function parseConfirm(body: unknown): Record<string, string> {
+  const parsed = confirmSchema.safeParse(body ?? {});
+  if (!parsed.success) throw new BadRequestException(describeIssues(parsed.error));
+  return parsed.data.overrides ?? {};
+}
+
+/** Every decision names a feature of the file, and a unit of its level or "excluded". */
+function checkOverrides(overrides: Record<string, string>, report: MatchReport, tree: UnitTree): Map<number, string> {
+  const decisions = new Map<number, string>();
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(overrides)) {
+    const feature = /^(0|[1-9]\d*)$/.test(key) ? Number(key) : NaN;
+    if (!(feature < report.features)) {
+      problems.push(`overrides.${key}: no feature ${key}; the file has ${report.features} features, numbered 0 to ${report.features - 1}`);
+    } else if (value !== EXCLUDED && tree.byCode.get(value)?.level !== report.level) {
+      problems.push(`overrides.${key}: "${value}" is not a ${report.level} of this deployment; give a ${report.level}'s code or "${EXCLUDED}"`);
+    } else {
+      decisions.set(feature, value);
+    }
+  }
+  if (problems.length) throw new UnprocessableEntityException(problems.slice(0, 10).join('; '));
+  return decisions;
 }
 
 interface Proposal {
   layer: BoundaryLayer;
   level: MapLevel;
-  proposedLevel: MapLevel;
+  evidence: MapLevelEvidence & { level: MapLevel | null };
   proposedProperty: string | null;
   proposedParent: string | null;
-  properties: ReturnType<typeof rankProperties>;
+  properties: ReturnType<typeof rankColumns>;
   matching: Matching;
 }
 
+const withoutLevel = ({ level: _level, ...evidence }: MapLevelEvidence & { level: MapLevel | null }): MapLevelEvidence => evidence;
+
 /**
- * The layer, level and properties the admin chose, or else those that match most units: for
- * each layer and level, the property naming most units, and a parent property when one narrows
- * names without losing matches.
+ * The layer, level and columns the admin chose, or else the proposed ones: the level the
+ * features' number and size agree on (none is guessed when they disagree), the column naming
+ * most distinct units, a type column, and a parent column when it changes an outcome. Of
+ * several layers, the one naming most units.
  */
-function propose(layers: BoundaryLayer[], tree: UnitTree, options: ImportOptions): Proposal {
+function propose(layers: BoundaryLayer[], tree: UnitTree, places: KnownPlaces, options: ImportOptions): Proposal {
   if (options.layer && !layers.some((l) => l.name === options.layer)) {
     throw new UnprocessableEntityException(`layer: the file has no layer "${options.layer}"; it has ${layers.map((l) => `"${l.name}"`).join(', ')}`);
   }
-  const candidates: Omit<Proposal, 'proposedLevel'>[] = [];
+  const levels = MAP_LEVELS.filter((l) => tree.at(l).length > 0);
+  if (options.level && !levels.includes(options.level)) throw new UnprocessableEntityException(`level: this deployment has no ${options.level}s`);
+  const country = [...catalog().values()];
+  const counts = Object.fromEntries(MAP_LEVELS.map((l) => [l, { deployment: tree.at(l).length, country: country.filter((u) => u.level === l).length }])) as Record<MapLevel, { deployment: number; country: number }>;
+  const candidates: Proposal[] = [];
+  let undecided: Proposal['evidence'] | null = null;
   for (const layer of layers.filter((l) => !options.layer || l.name === options.layer)) {
-    for (const level of MAP_LEVELS.filter((l) => tree.at(l).length > 0)) {
-      const properties = rankProperties(layer.features, tree.index(level));
-      if (options.property && !properties.some((p) => p.name === options.property)) {
-        throw new UnprocessableEntityException(
-          `property: no feature has a property "${options.property}"; the file has ${properties.map((p) => `"${p.name}"`).join(', ') || 'none'}`,
-        );
-      }
-      const proposedProperty = bestProperty(properties);
-      const property = options.property ?? proposedProperty;
-      const proposedParent = parentProperty(layer.features, tree.index(PARENT_LEVEL[level]), property);
-      const parent = options.parentProperty !== undefined ? options.parentProperty || null : proposedParent;
-      if (parent && !properties.some((p) => p.name === parent)) {
-        throw new UnprocessableEntityException(`parentProperty: no feature has a property "${parent}"`);
-      }
-      let matching = matchFeatures(layer.features, tree, level, property, parent);
-      if (options.parentProperty === undefined && parent) {
-        const without = matchFeatures(layer.features, tree, level, property, null);
-        if (without.report.matched.length > matching.report.matched.length) matching = without;
-      }
-      candidates.push({ layer, level, proposedProperty, proposedParent, properties, matching });
+    const placed = layer.features.map((f) => place(f.polygons));
+    const evidence = inferLevel(placed, levels, counts);
+    const level = options.level ?? evidence.level;
+    if (!level) {
+      undecided ??= evidence;
+      continue;
     }
+    const ctx = { tree, level, places, placed };
+    const columns = columnsOf(layer.features);
+    if (options.property && !columns.some((c) => c.name === options.property)) {
+      throw new UnprocessableEntityException(
+        `property: no feature has a property "${options.property}"; the file has ${columns.map((c) => `"${c.name}"`).join(', ') || 'none'}`,
+      );
+    }
+    if (options.parentProperty && !columns.some((c) => c.name === options.parentProperty)) {
+      throw new UnprocessableEntityException(`parentProperty: no feature has a property "${options.parentProperty}"`);
+    }
+    const type = typeColumn(layer.features, columns, ctx);
+    const names = nameColumns(layer.features, columns, ctx, type);
+    const properties = rankColumns(layer.features, columns, ctx, type, names);
+    const proposedProperty = bestColumn(properties, layer.features);
+    const chosen = { unit: options.property ?? proposedProperty, type, names };
+    const proposedParent = parentColumn(layer.features, columns, ctx, chosen);
+    const parent = options.parentProperty !== undefined ? options.parentProperty || null : proposedParent;
+    const matching = matchFeatures(layer.features, ctx, { ...chosen, parent });
+    candidates.push({ layer, level, evidence, proposedProperty, proposedParent, properties, matching });
   }
-  // Units found per feature: a commune file read as districts finds 13 units in 216 features.
-  const share = (p: Omit<Proposal, 'proposedLevel'>) => new Set(p.matching.report.matched.map((m) => m.unit.code)).size / Math.max(1, p.layer.features.length);
-  const best = (list: typeof candidates) => list.reduce((a, b) => (share(b) > share(a) ? b : a));
-  const proposed = best(candidates);
-  const chosen = options.level ? candidates.filter((c) => c.level === options.level) : [proposed];
-  if (chosen.length === 0) throw new UnprocessableEntityException(`level: this deployment has no ${options.level}s`);
-  return { ...best(chosen), proposedLevel: proposed.level };
+  if (candidates.length === 0) throw new UnprocessableEntityException(levelRefusal(undecided!));
+  const units = (p: Proposal) => new Set(p.matching.report.matched.map((m) => m.unit.code)).size;
+  return candidates.reduce((a, b) => (units(b) > units(a) ? b : a));
+}
+
+/** Why no level is proposed, and what to do. */
+function levelRefusal(e: MapLevelEvidence): string {
+  const name = (l: MapLevel | null) => (l === 'district' ? 'districts' : l === 'commune' ? 'communes' : 'either');
+  return (
+    `level: cannot tell what the file's ${e.features} features are: by their number ${name(e.byCount)}, ` +
+    `by their size (median ${e.medianAreaKm2} km²) ${name(e.byArea)}; choose the level (district or commune)`
+  );
 }
 
 function etagMatches(header: string, etag: string): boolean {

@@ -50,7 +50,27 @@ export class MapsAdmin {
     return this.call(`/api/v1/maps/import/${importId}/topology`);
   }
 
-  confirm(importId: number): Promise<MapVersionInfo> {
-    return this.call(`/api/v1/maps/import/${importId}/confirm`, { method: 'POST' });
+  /** `decisions`: feature number → unit code or "excluded", for what the file left unclear. */
+  confirm(importId: number, decisions: ReadonlyMap<number, string>): Promise<MapVersionInfo> {
+    return this.call(`/api/v1/maps/import/${importId}/confirm`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ overrides: Object.fromEntries(decisions) }),
+    });
   }
+
+  /** Makes an earlier version its level's map again. */
+  activate(version: number): Promise<MapVersionInfo> {
+    return this.call(`/api/v1/maps/versions/${version}/activate`, { method: 'POST' });
+  }
+}
+
+const SHORT_TYPES: readonly [string, string][] = [
+  ['Thành phố ', 'TP '], ['Thị xã ', 'TX '], ['Thị trấn ', 'TT '], ['Phường ', 'P. '], ['Huyện ', ''], ['Quận ', 'Q. '], ['Xã ', ''],
+];
+
+/** A unit's full name as a map label: "TX Kỳ Anh", "Kỳ Anh". */
+export function shortUnitName(fullName: string): string {
+  const found = SHORT_TYPES.find(([words]) => fullName.startsWith(words));
+  return found ? `${found[1]}${fullName.slice(found[0].length)}` : fullName;
 }

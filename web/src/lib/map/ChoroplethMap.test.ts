@@ -137,4 +137,27 @@ describe('ChoroplethMap', () => {
     const outline = container.querySelector('path.selected')!.getAttribute('d');
     expect(outline).toBe(container.querySelector('.units path[data-code="D2"]')!.getAttribute('d'));
   });
+
+  it('on a map of real shapes, captions the tiles of units without a boundary, and says nothing of a schematic', () => {
+    // C7 has no boundary: its tile stands apart, marked as schematic as the server marks it.
+    const mixed = JSON.parse(JSON.stringify(topology)) as typeof topology;
+    for (const g of mixed.objects.communes.geometries) if (g.id === 'C7') (g.properties as { schematic?: boolean }).schematic = true;
+    const { container } = render(ChoroplethMap, { topology: mixed, object: 'communes', values: progress([]), schematic: true });
+    expect(container.querySelector('[data-testid=map-strip] text')!.textContent).toBe('Chưa có ranh giới');
+    expect(container.querySelector('.legend')!.textContent).not.toContain('Sơ đồ minh họa');
+    const all = render(ChoroplethMap, { topology, object: 'communes', values: progress([]), schematic: true });
+    expect(all.container.querySelector('[data-testid=map-strip]')).toBeNull();
+  });
+
+  it('draws no label below 16 px at 1080p, scaled with the screen: the root size there is 19.2 px', () => {
+    // Names far wider than their tiles would have to shrink to a few pixels to fit inside.
+    const labels = new Map(units.filter((u) => u.level === 'commune').map((u) => [u.code, `Xã ${u.code} ${'có một cái tên rất dài '.repeat(2)}`]));
+    const { container } = render(ChoroplethMap, { topology, object: 'communes', values: progress([]), labels });
+    const sizes = [...container.querySelectorAll('.labels text')].map((t) => Number(t.getAttribute('font-size')));
+    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual((rem * 16) / 19.2 - 1e-9);
+    // They go beside their units, each with a leader line to it.
+    expect(container.querySelectorAll('.labels .leader').length).toBe(sizes.length);
+  });
 });

@@ -14,9 +14,15 @@ describe('placeLabels', () => {
     ]);
   });
 
-  it('drops a later label that would sit on an earlier one, whatever its size', () => {
+  it('keeps both labels when one lies on the other\'s anchor: that unit is called out, its anchor left visible', () => {
     const placed = placeLabels([label('Thạch Hà', 300, 300), label('TP Hà Tĩnh', 305, 300)], frame);
-    expect(placed.map((p) => p.code)).toEqual(['Thạch Hà']);
+    expect(placed.map((p) => p.code).sort()).toEqual(['TP Hà Tĩnh', 'Thạch Hà']);
+    const city = placed.find((p) => p.code === 'TP Hà Tĩnh')!;
+    expect(city.leader).toMatchObject({ x1: 305, y1: 300 });
+    for (const p of placed.filter((q) => q !== city)) {
+      const box = labelBox(p.text, p.x, p.y, p.size);
+      expect(305 > box.left && 305 < box.right && 300 > box.top && 300 < box.bottom).toBe(false);
+    }
   });
 
   it('nudges a label half a line when that clears its neighbour', () => {
@@ -30,11 +36,37 @@ describe('placeLabels', () => {
 
   it.each([
     ['shrinks a label that fits only smaller', 319, frame, 14],
-    ['drops a label that does not fit even at 70%', 310, frame, undefined],
-    ['never shrinks below the smallest legible size', 319, { ...frame, minSize: 16 }, undefined],
   ])('%s', (_case, y, labelFrame, size) => {
     const placed = placeLabels([label('Hương Khê', 300, 300), label('Vũ Quang', 300, y)], labelFrame);
     expect(placed[1]?.size).toBe(size);
+  });
+
+  it('never shrinks below the smallest legible size: without room there, the label goes beside its unit', () => {
+    const [first, second] = placeLabels([label('Hương Khê', 300, 300), label('Vũ Quang', 300, 319)], { ...frame, minSize: 16 });
+    expect(second.size).toBe(16);
+    expect(second.leader).toMatchObject({ x1: 300, y1: 319 });
+    const [a, b] = [labelBox(first.text, first.x, first.y, first.size), labelBox(second.text, second.x, second.y, second.size)];
+    expect(a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom).toBe(false);
+  });
+
+  it('calls out a unit too small for its label: beside it, a leader from its anchor to the label, its anchor kept free', () => {
+    const small = { ...label('TP Hà Tĩnh', 500, 300), callout: true };
+    const placed = placeLabels([label('Thạch Hà', 505, 310), small], { ...frame, minSize: 16 });
+    const [big, city] = [placed.find((p) => p.code === 'Thạch Hà')!, placed.find((p) => p.code === 'TP Hà Tĩnh')!];
+    const bigBox = labelBox(big.text, big.x, big.y, big.size);
+    expect(500 > bigBox.left && 500 < bigBox.right && 300 > bigBox.top && 300 < bigBox.bottom).toBe(false);
+    expect(city.leader).toMatchObject({ x1: 500, y1: 300 });
+    const cityBox = labelBox(city.text, city.x, city.y, city.size);
+    expect(city.leader!.x2).toBeGreaterThanOrEqual(cityBox.left);
+    expect(city.leader!.x2).toBeLessThanOrEqual(cityBox.right);
+    expect(city.size).toBeGreaterThanOrEqual(16);
+  });
+
+  it('keeps a label inside its unit: a nudge that would take its centre off the unit is not taken', () => {
+    const unit = { ...label('Hồng Lĩnh', 300, 300), inside: (x: number, y: number) => Math.hypot(x - 300, y - 300) < 3 };
+    const [first, second] = placeLabels([label('Can Lộc', 300, 282), unit], frame);
+    expect(first.code).toBe('Can Lộc');
+    expect(second.leader).not.toBeNull();
   });
 
   it('slides a label at the edge back inside the map', () => {
@@ -44,9 +76,11 @@ describe('placeLabels', () => {
     expect(box.top).toBeGreaterThanOrEqual(0);
   });
 
-  it('no two placed labels overlap, even in a crowd', () => {
-    const crowd = Array.from({ length: 200 }, (_, i) => label(`Xã ${i}`, (i * 37) % 1000, (i * 53) % 600, 16));
-    const placed = placeLabels(crowd, frame);
+  it('no two placed labels overlap, even in a crowd too big for the map', () => {
+    // 200 labels need about 310,000 px² with their margins; the map has 240,000.
+    const small = { ...frame, width: 600, height: 400 };
+    const crowd = Array.from({ length: 200 }, (_, i) => label(`Xã ${i}`, (i * 37) % 600, (i * 53) % 400, 16));
+    const placed = placeLabels(crowd, small);
     expect(placed.length).toBeGreaterThan(20);
     expect(placed.length).toBeLessThan(200);
     const boxes = placed.map((p) => labelBox(p.text, p.x, p.y, p.size));

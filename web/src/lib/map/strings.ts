@@ -8,6 +8,7 @@ const vi = {
   complete: 'Hoàn thành',
   completeMark: 'Đã hoàn thành',
   schematic: 'Sơ đồ minh họa, không theo tỉ lệ',
+  noBoundary: 'Chưa có ranh giới',
   tapAgain: 'Chạm lần nữa để xem chi tiết',
 };
 
@@ -18,6 +19,7 @@ const en: typeof vi = {
   complete: 'Complete',
   completeMark: 'Complete',
   schematic: 'Schematic, not to scale',
+  noBoundary: 'No boundary yet',
   tapAgain: 'Tap again to open',
 };
 

@@ -1,0 +1,170 @@
+/**
+ * Who may do what, every role by every route: the demo's people (an administrator, leadership,
+ * a district chief, a commune officer, and an administrator of one district only), its keys, a
+ * commune's key and nobody at all. Each cell is the status the route must answer; 401 and 403
+ * also name why.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { event } from '../helpers/api.js';
+import { Session } from '../helpers/production.js';
+import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+
+type Who = 'nobody' | 'display' | 'ingest' | 'adminKey' | 'communeKey' | 'admin' | 'leadership' | 'chief' | 'officer' | 'districtAdmin';
+const EVERYONE: Who[] = ['nobody', 'display', 'ingest', 'adminKey', 'communeKey', 'admin', 'leadership', 'chief', 'officer', 'districtAdmin'];
+
+let server: ServerProcess;
+const sessions = new Map<Who, Session>();
+const keys = new Map<Who, string>();
+let n = 0;
+
+/** A request as `who` makes it: with its key, or with its session cookie. */
+async function as(who: Who, method: string, path: string, body?: unknown): Promise<{ status: number; body: { message?: string } }> {
+  const session = sessions.get(who);
+  if (session) return session.request(method, path, body);
+  const headers: Record<string, string> = {};
+  if (keys.has(who)) headers.authorization = `Bearer ${keys.get(who)}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const response = await fetch(`${server.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, body: text.startsWith('{') ? JSON.parse(text) : {} };
+}
+
+interface Route {
+  name: string;
+  call: (who: Who) => Promise<{ status: number; body: { message?: string } }>;
+  /** The status of each principal; everyone else gets `otherwise`. */
+  expect: Partial<Record<Who, number>>;
+  otherwise: number;
+}
+
+const unique = () => `${process.pid}${n++}`;
+
+const ROUTES: Route[] = [
+  {
+    name: 'GET /api/v1/session', call: (w) => as(w, 'GET', '/api/v1/session'),
+    expect: { nobody: 401, display: 404, ingest: 404, adminKey: 404, communeKey: 404 }, otherwise: 200,
+  },
+  {
+    name: 'GET /api/v1/units', call: (w) => as(w, 'GET', '/api/v1/units'),
+    expect: { nobody: 401 }, otherwise: 200,
+  },
+  {
+    name: 'GET /api/v1/units?root=42 (scope)', call: (w) => as(w, 'GET', '/api/v1/units?root=42'),
+    expect: { nobody: 401, communeKey: 403, chief: 403, officer: 403, districtAdmin: 403 }, otherwise: 200,
+  },
+  {
+    name: 'POST /api/v1/units/import', call: (w) => as(w, 'POST', '/api/v1/units/import?name=x.json', { not: 'a sheet' }),
+    // Read and shown with its problems; nothing is loaded.
+    expect: { nobody: 401, adminKey: 200, admin: 200, districtAdmin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'GET /api/v1/people', call: (w) => as(w, 'GET', '/api/v1/people'),
+    expect: { nobody: 401, adminKey: 200, admin: 200, chief: 200, districtAdmin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/people (an officer of Thạch Kênh)',
+    call: (w) => as(w, 'POST', '/api/v1/people', { login: `cb.${unique()}`, name: 'Cán bộ', role: 'officer', scope: '18586' }),
+    expect: { nobody: 401, adminKey: 201, admin: 201, chief: 201 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/people (a leader of the province)',
+    call: (w) => as(w, 'POST', '/api/v1/people', { login: `ld.${unique()}`, name: 'Lãnh đạo', role: 'leadership', scope: '42' }),
+    expect: { nobody: 401, adminKey: 201, admin: 201 }, otherwise: 403,
+  },
+  {
+    name: 'GET /api/v1/keys', call: (w) => as(w, 'GET', '/api/v1/keys'),
+    expect: { nobody: 401, adminKey: 200, admin: 200, districtAdmin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/keys (a display key of Can Lộc)', call: (w) => as(w, 'POST', '/api/v1/keys', { name: 'TV', role: 'display', scope: '443' }),
+    expect: { nobody: 401, adminKey: 201, admin: 201, districtAdmin: 201 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/campaigns', call: (w) => as(w, 'POST', '/api/v1/campaigns', {
+      id: `c${unique()}`, name: 'Thử', startDate: '2023-02-01', rootUnit: '42', metrics: [{ key: 'a', name: 'A' }],
+    }),
+    expect: { nobody: 401, adminKey: 201, admin: 201 }, otherwise: 403,
+  },
+  {
+    name: 'PATCH /api/v1/campaigns/ha-tinh', call: (w) => as(w, 'PATCH', '/api/v1/campaigns/ha-tinh', { name: 'Thu nhận CCCD gắn chip và định danh điện tử mức 2 — tỉnh Hà Tĩnh' }),
+    expect: { nobody: 401, adminKey: 200, admin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'GET /api/v1/campaigns/ha-tinh/targets', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/targets?metric=cccd_intake'),
+    expect: { nobody: 401, adminKey: 200, admin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'PUT /api/v1/campaigns/ha-tinh/targets (Can Lộc)', call: (w) => as(w, 'PUT', '/api/v1/campaigns/ha-tinh/targets', {
+      metric: 'eid2_activation', reason: 'Thử quyền', targets: [{ unit: '443', target: 60_000 }],
+    }),
+    // A district's administrator does not administer the province's campaign.
+    expect: { nobody: 401, adminKey: 200, admin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'PUT /api/v1/campaigns/ha-tinh/commitments', call: (w) => as(w, 'PUT', '/api/v1/campaigns/ha-tinh/commitments', { metric: 'cccd_intake', unit: '443', date: '2023-05-15' }),
+    expect: { nobody: 401, adminKey: 200, admin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'GET /api/v1/audit', call: (w) => as(w, 'GET', '/api/v1/audit?limit=1'),
+    expect: { nobody: 401, adminKey: 200, admin: 200, leadership: 200, districtAdmin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'GET /api/v1/audit?unit=42 (scope)', call: (w) => as(w, 'GET', '/api/v1/audit?unit=42&limit=1'),
+    expect: { nobody: 401, adminKey: 200, admin: 200, leadership: 200 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/events (Thạch Kênh)', call: (w) => as(w, 'POST', '/api/v1/events', { events: [event({ unit: '18586', delta: 1 })] }),
+    expect: { nobody: 401, display: 403, leadership: 403, districtAdmin: 403 }, otherwise: 200,
+  },
+  {
+    name: 'POST /api/v1/events (Thạch Sơn)', call: (w) => as(w, 'POST', '/api/v1/events', { events: [event({ unit: '18589', delta: 1 })] }),
+    expect: { nobody: 401, ingest: 200, adminKey: 200, admin: 200, chief: 200 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/maps/import', call: (w) => as(w, 'POST', '/api/v1/maps/import?name=x.json', { type: 'Nothing' }),
+    // The province's boundaries are the province's administrators' to change.
+    expect: { nobody: 401, adminKey: 422, admin: 422 }, otherwise: 403,
+  },
+];
+
+beforeAll(async () => {
+  server = await startServer();
+  keys.set('display', server.keys.display).set('ingest', server.keys.ingest).set('adminKey', server.keys.admin);
+  const people = JSON.parse(readFileSync(join(server.dataDir, 'demo-people.json'), 'utf8')) as Record<string, { login: string; password: string }>;
+  for (const role of ['admin', 'leadership', 'chief', 'officer'] as const) {
+    const session = new Session(server.url);
+    expect((await session.signIn(people[role].login, people[role].password)).status).toBe(200);
+    sessions.set(role, session);
+  }
+  const admin = sessions.get('admin')!;
+  const commune = await admin.request<{ key: string }>('POST', '/api/v1/keys', { name: 'Xã Thạch Kênh', role: 'ingest', scope: '18586' });
+  keys.set('communeKey', commune.body.key);
+  const made = await admin.request<{ oneTimePassword: string }>('POST', '/api/v1/people', { login: 'qt.canloc', name: 'Quản trị Can Lộc', role: 'admin', scope: '443' });
+  const districtAdmin = new Session(server.url);
+  await districtAdmin.signIn('qt.canloc', made.body.oneTimePassword);
+  await districtAdmin.request('POST', '/api/v1/session/password', { current: made.body.oneTimePassword, password: 'quản trị huyện Can Lộc' });
+  sessions.set('districtAdmin', districtAdmin);
+});
+
+afterAll(async () => {
+  await server?.stop();
+  if (server) removeDir(server.dataDir);
+});
+
+describe('every role by every route', () => {
+  for (const route of ROUTES) {
+    it(route.name, async () => {
+      const got: Partial<Record<Who, number>> = {};
+      const want: Partial<Record<Who, number>> = {};
+      for (const who of EVERYONE) {
+        const answer = await route.call(who);
+        got[who] = answer.status;
+        want[who] = route.expect[who] ?? route.otherwise;
+        if (answer.status === 401 || answer.status === 403) expect(answer.body.message, `${route.name} as ${who}`).toMatch(/^[\w[\].]+: /);
+      }
+      expect(got).toEqual(want);
+    });
+  }
+});

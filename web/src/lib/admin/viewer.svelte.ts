@@ -6,6 +6,7 @@
 import type { PersonInfo, PersonRole, SessionInfo } from '@tiendo/shared';
 import { AdminError, adminApi } from './api';
 import { storedAdminKey } from './maps-api';
+import { catalog } from './units.svelte';
 
 export type AdminPage = 'campaigns' | 'units' | 'people' | 'keys' | 'maps' | 'audit';
 
@@ -20,10 +21,6 @@ export function pagesFor(role: PersonRole): readonly AdminPage[] {
   return PAGES[role];
 }
 
-/** Changes (campaigns, targets, units, keys) are the administrator's; leadership reads. */
-export function canEdit(role: PersonRole, page: AdminPage): boolean {
-  return role === 'admin' || (role === 'chief' && page === 'people');
-}
 
 export type Viewer =
   | { kind: 'person'; person: PersonInfo; expiresAt: string; mustChangePassword: boolean }
@@ -43,6 +40,20 @@ class ViewerState {
   get scope(): string | null {
     const v = this.current;
     return v?.kind === 'person' ? v.person.scope : null;
+  }
+
+  /** The pages the role opens; boundary maps are a province's (or the country's) administrators'. */
+  get pages(): readonly AdminPage[] {
+    const role = this.role;
+    if (!role) return [];
+    const scope = this.scope === null ? null : catalog.byCode.get(this.scope);
+    const wide = this.scope === null || scope?.level === 'province' || scope?.level === 'country';
+    return pagesFor(role).filter((p) => p !== 'maps' || wide);
+  }
+
+  /** Whether the viewer administers `unit` (a campaign's area, say): an administrator of a unit above it. */
+  administers(unit: string): boolean {
+    return this.role === 'admin' && (this.scope === null || catalog.within(unit, this.scope));
   }
 
   load(): Promise<Viewer | null> {

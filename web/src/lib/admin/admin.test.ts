@@ -1,6 +1,6 @@
 import { campaignCreateSchema } from '@tiendo/shared/admin-schemas';
 import { describe, expect, it } from 'vitest';
-import { changes } from './audit/changes';
+import { changes, groupEntries } from './audit/changes';
 import { createRequest, keyFrom, newDraft, removeMetric, renameMetric, type CampaignDraft } from './campaigns/draft';
 import { check, splitProblems } from './fields';
 import { parseCount } from './format';
@@ -99,5 +99,19 @@ describe('audit changes', () => {
     expect(changes({ target: 6361, reason: 'a' }, { target: 6500, reason: 'a' }, 'vi-VN')).toEqual([{ field: 'target', before: '6.361', after: '6.500' }]);
     expect(changes(null, { name: 'Xã' }, 'vi-VN')).toEqual([{ field: 'name', before: null, after: 'Xã' }]);
     expect(changes(null, null, 'vi-VN')).toEqual([]);
+  });
+});
+
+describe('audit groups', () => {
+  const entry = (id: number, at: string, action: string, reason: string | null) => ({ id, at, action, actor: { name: 'Quản trị' }, campaign: 'c', reason });
+  it('joins one change of many units into one line, and nothing else', () => {
+    const groups = groupEntries([
+      entry(5, '2024-01-01T10:00:01Z', 'target.import', 'Kế hoạch'),
+      entry(4, '2024-01-01T10:00:01Z', 'target.import', 'Kế hoạch'),
+      entry(3, '2024-01-01T10:00:01Z', 'target.set', 'Kế hoạch'),
+      entry(2, '2024-01-01T10:00:00Z', 'target.set', 'Kế hoạch'),
+      entry(1, '2024-01-01T10:00:00Z', 'target.set', 'Khác'),
+    ]);
+    expect(groups.map((g) => g.entries.map((e) => e.id))).toEqual([[5, 4], [3], [2], [1]]);
   });
 });

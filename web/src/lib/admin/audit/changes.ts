@@ -33,3 +33,31 @@ export function changes(before: unknown, after: unknown, locale: Locale): Change
     .map((field) => ({ field, before: show(b[field], locale), after: show(a[field], locale) }))
     .filter((c) => c.before !== c.after);
 }
+
+export interface AuditGroup<E extends GroupableEntry> {
+  head: E;
+  entries: E[];
+}
+
+interface GroupableEntry {
+  at: string;
+  action: string;
+  actor: { name: string };
+  campaign: string | null;
+  reason: string | null;
+}
+
+/**
+ * One change touching many units (an imported sheet sets 216 targets) is one line for people:
+ * consecutive entries of the same instant, action, author, campaign and reason form a group.
+ */
+export function groupEntries<E extends GroupableEntry>(entries: readonly E[]): AuditGroup<E>[] {
+  const groups: AuditGroup<E>[] = [];
+  for (const e of entries) {
+    const last = groups.at(-1)?.head;
+    const same = last && last.at === e.at && last.action === e.action && last.actor.name === e.actor.name && last.campaign === e.campaign && last.reason === e.reason;
+    if (same) groups.at(-1)!.entries.push(e);
+    else groups.push({ head: e, entries: [e] });
+  }
+  return groups;
+}

@@ -20,6 +20,9 @@ function show(value: unknown, locale: Locale): string | null {
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** Bookkeeping fields, not changes a person made. */
+const UNSHOWN = new Set(['id', 'createdAt']);
+
 export function changes(before: unknown, after: unknown, locale: Locale): Change[] {
   if (!isRecord(before) && !isRecord(after)) {
     const b = show(before, locale);
@@ -28,7 +31,7 @@ export function changes(before: unknown, after: unknown, locale: Locale): Change
   }
   const b = isRecord(before) ? before : {};
   const a = isRecord(after) ? after : {};
-  const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])];
+  const fields = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((f) => !UNSHOWN.has(f));
   return fields
     .map((field) => ({ field, before: show(b[field], locale), after: show(a[field], locale) }))
     .filter((c) => c.before !== c.after);

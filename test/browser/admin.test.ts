@@ -274,6 +274,43 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
     await page.waitForURL(/\/admin$/);
   });
 
+  it('makes a display key with the address a TV opens, which shows the wall without signing in; then revokes it', async () => {
+    await page.goto(`${server.url}/admin/keys`);
+    await page.getByTestId('key-new').click();
+    const form = page.getByTestId('key-form');
+    await form.getByLabel('Tên khóa').fill('TV phòng chỉ huy tỉnh');
+    await page.getByTestId('key-create').click();
+    const key = (await page.getByTestId('key-value').textContent())!;
+    expect(key).toMatch(/^td_display_/);
+    const kiosk = (await page.getByTestId('kiosk-url').textContent())!;
+    expect(kiosk).toBe(`${server.url}/?kiosk=1&rotate=30&key=${key}`);
+    await shot('keys-created');
+
+    const tv = await context.newPage();
+    await tv.goto(kiosk);
+    await tv.locator('[data-testid=counter-value]').first().waitFor();
+    expect(new URL(tv.url()).pathname).not.toBe('/signin');
+    await tv.close();
+
+    const row = page.locator('[data-testid=key-row][data-name="TV phòng chỉ huy tỉnh"]');
+    await row.getByTestId('key-revoke').click();
+    await row.getByTestId('key-revoke-yes').click();
+    await expect.poll(() => row.count()).toBe(0);
+    await page.getByLabel('Hiện cả khóa đã thu hồi').check();
+    await expect.poll(() => row.textContent()).toMatch(/Thu hồi \d{2}\/\d{2}\/\d{4}/);
+    await shot('keys');
+  });
+
+  it('shows the unit catalog level by level', async () => {
+    await page.goto(`${server.url}/admin/units`);
+    await expect.poll(() => page.getByTestId('unit-levels').locator('b').allTextContents()).toEqual(['1', '13', '216']);
+    await page.getByRole('button', { name: 'Can Lộc ›' }).click();
+    await expect.poll(() => page.getByTestId('units-table').locator('tbody tr').count()).toBe(18);
+    await shot('units');
+    await page.goto(`${server.url}/admin`);
+    await shot('home');
+  });
+
   it('lists every step in the audit trail with its author, filters by kind, and exports the same as CSV', async () => {
     await page.goto(`${server.url}/admin/audit`);
     const rows = page.getByTestId('audit-row');

@@ -462,7 +462,7 @@ const consoleVi = {
   keySecret: 'Khóa',
   keyOnce: 'Khóa chỉ hiện một lần: sao chép và cất giữ ngay. Nếu mất, thu hồi và tạo khóa mới.',
   kioskUrl: 'Địa chỉ cho TV',
-  kioskHint: 'Mở địa chỉ này trên trình duyệt của TV: toàn màn hình, lần lượt tỉnh và từng huyện, mỗi màn 30 giây. TV không bao giờ phải đăng nhập.',
+  kioskHint: 'Mở địa chỉ này trên trình duyệt của TV: toàn màn hình (khóa của tỉnh: lần lượt tỉnh và từng huyện, mỗi màn 30 giây). TV không bao giờ phải đăng nhập.',
 
   auditIntro: 'Mọi thay đổi về chiến dịch, chỉ tiêu, danh mục, tài khoản và khóa, mọi lần đăng nhập: ai, lúc nào, trước và sau, vì sao.',
   exportCsv: 'Tải CSV',
@@ -750,7 +750,7 @@ const consoleEn: typeof consoleVi = {
   keySecret: 'Key',
   keyOnce: 'The key is shown once: copy it and keep it now. If it is lost, revoke it and make another.',
   kioskUrl: 'Address for the TV',
-  kioskHint: 'Open this address in the TV’s browser: full screen, the province then each district, 30 seconds each. A TV never signs in.',
+  kioskHint: 'Open this address in the TV’s browser: full screen (a province’s key turns through the province and each district, 30 seconds each). A TV never signs in.',
 
   auditIntro: 'Every change to campaigns, targets, the catalog, accounts and keys, every sign-in: who, when, before and after, why.',
   exportCsv: 'Download CSV',

@@ -19,6 +19,8 @@ import { KeysController } from './controllers/keys.controller.js';
 import { MapsController } from './controllers/maps.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
+import { observability } from './observability/observability.js';
+import type { ObservabilityOptions } from './observability/options.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { CampaignAdminRepository } from './repositories/campaign-admin.repository.js';
 import { HistoryRepository } from './repositories/history.repository.js';
@@ -41,16 +43,19 @@ export interface AppDependencies {
   db: Database;
   clock: Clock;
   access: AccessOptions;
+  observability: ObservabilityOptions;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
+    const ops = observability(deps.observability);
     return {
       module: AppModule,
+      imports: ops.imports,
       controllers: [
         HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
-        UnitsController, PeopleController, SessionController, AuditController,
+        UnitsController, PeopleController, SessionController, AuditController, ...ops.controllers,
       ],
       providers: [
         { provide: Database, useValue: deps.db },
@@ -62,6 +67,7 @@ export class AppModule {
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
         SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard,
         LiveGateway,
+        ...ops.providers,
       ],
     };
   }

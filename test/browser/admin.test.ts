@@ -208,6 +208,25 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
     await phone('targets');
   });
 
+  it('spreads one total over the communes by population, for the other metric', async () => {
+    await page.getByRole('button', { name: 'ĐDĐT mức 2 · kích hoạt' }).click();
+    await page.waitForURL(/metric=eid_activation/);
+    await page.getByRole('button', { name: 'Phân bổ theo dân số' }).click();
+    const spread = page.getByTestId('target-spread');
+    await expect.poll(() => spread.getByRole('combobox', { name: 'Đơn vị' }).inputValue()).toMatch(/^Huyện Thạch Hà/);
+    await spread.getByRole('combobox', { name: 'Đơn vị' }).fill('tinh ha tinh');
+    await page.getByRole('option', { name: /^Tỉnh Hà Tĩnh/ }).click();
+    await spread.getByLabel('Tổng chỉ tiêu').fill('800.000');
+    await spread.getByLabel('Lý do').fill('Chỉ tiêu kích hoạt theo Kế hoạch 45/KH-CAT');
+    await shot('targets-spread');
+    await spread.getByRole('button', { name: 'Phân bổ' }).click();
+    await expect.poll(() => page.getByTestId('targets-done').textContent()).toBe('Đã phân bổ 800.000 cho Tỉnh Hà Tĩnh.');
+    const district = page.locator('[data-testid=target-row][data-code="445"] [data-testid=target-input]');
+    await expect.poll(async () => Number((await district.inputValue()).replace(/\./g, ''))).toBeGreaterThan(0);
+    await page.getByRole('link', { name: 'Tỉnh Hà Tĩnh' }).or(page.getByRole('button', { name: 'Tỉnh Hà Tĩnh' })).first().click();
+    await expect.poll(() => page.locator('[data-testid=target-row][data-code="42"] [data-testid=target-input]').inputValue()).toBe('800.000');
+  });
+
   it('creates a chief, who chooses a password and creates an officer of its own communes only', async () => {
     await page.goto(`${server.url}/admin/people`);
     await page.getByTestId('person-new').click();
@@ -332,13 +351,14 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
     expect(by('person.change-password', chief.name)).toHaveLength(1);
     expect(by('person.create', chief.name).filter((e) => e.text.includes(officer.name))).toHaveLength(1);
     expect(by('person.disable', 'Quản trị hệ thống')).toHaveLength(1);
+    expect(by('target.spread', 'Quản trị hệ thống').map((e) => e.count)).toEqual([216]);
     await page.evaluate(() => window.scrollTo(0, 0));
     await shot('audit');
 
     await page.getByLabel('Loại thay đổi').selectOption('target');
     await page.getByRole('button', { name: 'Lọc', exact: true }).click();
     await page.waitForURL(/kind=target/);
-    await expect.poll(async () => [...new Set(await rows.evaluateAll((list) => list.map((r) => r.getAttribute('data-action'))))].sort()).toEqual(['target.import', 'target.set']);
+    await expect.poll(async () => [...new Set(await rows.evaluateAll((list) => list.map((r) => r.getAttribute('data-action'))))].sort()).toEqual(['target.import', 'target.set', 'target.spread']);
     await shot('audit-targets');
     await phone('audit');
 

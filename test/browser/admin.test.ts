@@ -327,6 +327,7 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
     await expect.poll(() => page.getByTestId('units-table').locator('tbody tr').count()).toBe(18);
     await shot('units');
     await page.goto(`${server.url}/admin`);
+    await page.getByRole('link', { name: /^Bản đồ địa giới/ }).first().waitFor();
     await shot('home');
   });
 

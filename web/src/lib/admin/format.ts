@@ -1,9 +1,8 @@
 /**
- * Dates and instants on the admin pages, through the same formatters as every other screen:
+ * Dates and instants on the admin pages, through the shared formatters every screen uses:
  * 21/03/2023 for a day, 21/03/2023 14:03 for an instant in the campaign's zone.
  */
-import { formatCount, localDate, type Locale } from '@tiendo/shared';
-import { formatDate, formatTime } from '$lib/i18n.svelte';
+import { formatCount, formatDate, formatDateTime, type Locale } from '@tiendo/shared';
 
 export const ZONE = 'Asia/Ho_Chi_Minh';
 
@@ -13,9 +12,7 @@ export function day(date: string | null | undefined, locale: Locale): string {
 
 /** An ISO instant as the date and time it was in `timeZone`. */
 export function instant(iso: string | null | undefined, locale: Locale, timeZone = ZONE): string {
-  if (!iso) return '—';
-  const at = Date.parse(iso);
-  return `${formatDate(localDate(at, timeZone), locale)} ${formatTime(at, timeZone, locale, false)}`;
+  return iso ? formatDateTime(Date.parse(iso), timeZone, locale) : '—';
 }
 
 export function count(n: number | null | undefined, locale: Locale): string {

@@ -250,7 +250,7 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
     await page.getByLabel('Nhập lại mật khẩu mới').fill('Can Loc 2024 an toàn');
     await page.getByRole('button', { name: 'Đổi mật khẩu' }).click();
     await page.waitForURL(/\/admin$/);
-    expect(await page.locator('nav ul a').allTextContents()).toEqual(['Tổng quan', 'Người dùng']);
+    await expect.poll(() => page.locator('nav ul a').allTextContents()).toEqual(['Tổng quan', 'Người dùng']);
     await shot('home-chief');
 
     await page.getByRole('link', { name: 'Người dùng' }).first().click();

@@ -62,12 +62,13 @@ describe.skipIf(!hasChromium)('the wall of a two-level province', () => {
       const ranked = await page.locator('[data-testid=rank-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')));
       expect(ranked).toHaveLength(18);
       expect(ranked.every((code) => /^99\d{3}$/.test(code ?? ''))).toBe(true);
+      await page.screenshot({ path: artifact('two-level-wall.png') });
       await page.waitForSelector('[data-testid=map-units] path');
       expect(await page.locator('[data-testid=map-units] path[data-code="99001"]').count()).toBe(1);
       await page.screenshot({ path: artifact('two-level-wall.png') });
       expect(await page.locator('body').innerText()).not.toMatch(DISTRICT_WORDS);
 
-      await page.locator('[data-testid=rank-row][data-code="99002"]').click();
+      await page.locator('[data-testid=rank-row][data-code="99002"] a').click();
       await page.waitForURL(/\/commune\/99002/);
       await page.waitForSelector('[data-testid=counter-value]');
       await page.screenshot({ path: artifact('two-level-commune.png') });

@@ -59,6 +59,8 @@ export interface CountCell {
 export interface CountImportProblem {
   /** The row ("14", "Thạch Hà!14"), or null for a problem of a column or the file. */
   row: string | null;
+  /** The column it is about, when it is about one: 'I "Kích hoạt ĐDĐT · Lũy kế"'. */
+  column?: string;
   message: string;
   candidates?: { code: string; name: string }[];
 }

@@ -172,9 +172,10 @@ describe.skipIf(!hasChromium)('the office in Chromium (skipped when /usr/bin/chr
       await page.locator('[data-testid=count-file]').setInputFiles({ name: 'bao-cao-ngay-thach-ha.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.from(file) });
       await page.getByRole('button', { name: 'Xem trước' }).click();
       await page.waitForSelector('[data-testid=import-preview]');
-      const problems = await page.locator('[data-testid=import-problems] li').allTextContents();
-      expect(problems.some((p) => p.includes('"12a" is not a number'))).toBe(true);
-      expect(problems.some((p) => p.includes('Xã Thạch Không Có'))).toBe(true);
+      const problems = await page.locator('[data-testid=import-problems] tbody tr').allTextContents();
+      expect(problems).toHaveLength(2);
+      expect(problems[0]).toMatch(/^10I "Kích hoạt ĐDĐT · Lũy kế"“12a” không phải là số/);
+      expect(problems[1]).toContain('không có xã nào của chiến dịch tên “Xã Thạch Không Có”');
       expect(await page.locator('[data-testid=import-line]').count()).toBe(communes.length);
       await expect.poll(() => page.getByRole('button', { name: /^Áp dụng/ }).isDisabled()).toBe(true);
       await page.screenshot({ path: artifact('office-import-preview.png'), fullPage: true });

@@ -145,15 +145,18 @@ export class UnitRows {
    * Each total against the communes it covers, column by column: a sheet's total sums the
    * communes of its own sheet, a district's subtotal those of the district wherever they are.
    */
-  checkTotals(totals: TotalLine[], lines: CommuneLine[]): { row: string; message: string }[] {
-    const problems: { row: string; message: string }[] = [];
+  checkTotals(totals: TotalLine[], lines: CommuneLine[]): { row: string; column?: string; message: string }[] {
+    const problems: { row: string; column?: string; message: string }[] = [];
     for (const t of totals) {
       const sum = lines
         .filter((l) => l.key === t.key && (t.unit ? this.within(l.unit.code, t.unit.code) : l.sheet === t.sheet))
         .reduce((a, l) => a + l.value, 0);
       if (sum !== t.value) {
         const what = t.unit ? `subtotal of ${t.unit.fullName}` : 'total';
-        problems.push({ row: t.row, message: `row ${t.row}${t.column ? `, column ${t.column}` : ''}: the ${what} says ${t.value}, the communes read sum to ${sum}` });
+        problems.push({
+          row: t.row, ...(t.column ? { column: t.column } : {}),
+          message: `row ${t.row}${t.column ? `, column ${t.column}` : ''}: the ${what} says ${t.value}, the communes read sum to ${sum}`,
+        });
       }
     }
     return problems;

@@ -313,6 +313,7 @@ export const auditPage = exactly<AuditPage>()(z.object({
 const countKind = z.enum(['day', 'total']).describe('day: the day\'s count ("Trong ngày"); total: the total so far ("Lũy kế")');
 const sheetProblem = z.object({
   row: z.string().nullable().describe('the row ("14", or "Thạch Hà!14" in a workbook of several sheets); null for a column or the file'),
+  column: z.string().optional().describe('the column it is about: its letter and header'),
   message: z.string(),
   candidates: z.array(unitRef).optional().describe('the communes an ambiguous name fits'),
 });

@@ -18,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { ForbiddenException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import {
   endOfLocalDay, isIsoDate, localDate, startOfLocalDay,
-  type CountCell, type CountImportPreview, type CountImportResult, type CountKind, type UnitInfo,
+  type CountCell, type CountImportPreview, type CountImportProblem, type CountImportResult, type CountKind, type UnitInfo,
 } from '@tiendo/shared';
 import { countImportConfirmSchema } from '@tiendo/shared/office-schemas';
 import { actorOf } from '../admin/actor.js';
@@ -45,7 +45,7 @@ interface PendingCounts {
 /** A figure as applied: a cell and the report it makes. */
 interface Judged {
   cells: CountCell[];
-  warnings: { row: string; message: string }[];
+  warnings: CountImportProblem[];
   ids: Map<CountCell, string>;
 }
 
@@ -224,6 +224,7 @@ export class CountImportService {
       if (total && day && day.figure !== total.figure - atDayStart) {
         out.warnings.push({
           row: day.row,
+          column: `${day.column} "${day.header}"`,
           message: `row ${day.row}, column ${day.column} "${day.header}": the day's count ${day.figure} is not the total ${total.figure} less the ${atDayStart} held at the start of the day (${total.figure - atDayStart}); the total is applied`,
         });
       }

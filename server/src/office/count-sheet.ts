@@ -200,7 +200,7 @@ export class CountSheetReader {
           if (!cellText(raw)) continue;
           const value = cellCount(raw);
           if (typeof value === 'string') {
-            out.problems.push({ row: label, message: `${where}, column ${c.column} "${c.header}": ${value}` });
+            out.problems.push({ row: label, column: `${c.column} "${c.header}"`, message: `${where}, column ${c.column} "${c.header}": ${value}` });
             continue;
           }
           out.figures.push({ row: label, column: c.column, header: c.header, unit: match.unit, by: match.by, metric: c.metric, kind: c.kind, figure: value });
@@ -261,6 +261,7 @@ export class CountSheetReader {
         if (kind === null && !fits.length) continue;
         block.problems.push({
           row: null,
+          column: `${columnLetter(i)} "${header}"`,
           message: fits.length > 1
             ? `${where(i, header)}: fits ${fits.length} metrics (${fits.map((m) => m.key).join(', ')}); name the metric in the header`
             : `${where(i, header)}: names no metric of the campaign (${this.metrics.map((m) => m.shortName ?? m.name).join(', ')})`,
@@ -271,13 +272,14 @@ export class CountSheetReader {
       if (!columnKind) {
         block.problems.push({
           row: null,
+          column: `${columnLetter(i)} "${header}"`,
           message: `${where(i, header)}: does not say whether it holds the day's count ("Trong ngày") or the total so far ("Lũy kế"); say it in the header, or with kind=day or kind=total`,
         });
         continue;
       }
       const twin = block.columns.find((c) => c.metric === metric && c.kind === columnKind);
       if (twin) {
-        block.problems.push({ row: null, message: `${where(i, header)}: column ${twin.column} holds the same (${metric}, ${columnKind === 'day' ? 'the day' : 'the total'}); only ${twin.column} is read` });
+        block.problems.push({ row: null, column: `${columnLetter(i)} "${header}"`, message: `${where(i, header)}: column ${twin.column} holds the same (${metric}, ${columnKind === 'day' ? 'the day' : 'the total'}); only ${twin.column} is read` });
         continue;
       }
       block.columns.push({ sheet: sheet.name, column: columnLetter(i), header, metric, kind: columnKind, index: i });

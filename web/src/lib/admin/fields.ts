@@ -81,6 +81,19 @@ const VIETNAMESE: readonly [RegExp, string][] = [
   [/^"(.+)" is not a loaded unit$/, 'không có đơn vị “$1” trong danh mục'],
   [/^unit (\S+) is outside your unit (\S+)$/, 'đơn vị $1 nằm ngoài phạm vi của bạn ($2)'],
   [/^a commune officer belongs to a commune, and (.+) is an? \w+$/, 'cán bộ xã phải thuộc một xã; $1 không phải xã'],
+  // The office's daily sheets.
+  [/^"(.+)" is not a number$/, '“$1” không phải là số'],
+  [/^(.+) is not a whole number$/, '$1 không phải số nguyên'],
+  [/^figures without a commune's code or name$/, 'có số liệu nhưng không có mã hoặc tên xã'],
+  [/^(.+) is outside your unit (\S+); its figures are left out$/, '$1 nằm ngoài đơn vị của bạn ($2): bỏ qua số liệu'],
+  [/^fits (\d+) metrics \((.+)\); name the metric in the header$/, 'khớp $1 chỉ số ($2): ghi rõ tên chỉ số trên tiêu đề cột'],
+  [/^names no metric of the campaign \((.+)\)$/, 'không khớp chỉ số nào của chiến dịch ($1)'],
+  [/^does not say whether it holds the day's count .*$/, 'không ghi rõ là số trong ngày hay lũy kế: ghi rõ trên tiêu đề, hoặc chọn “Cột không ghi rõ là”'],
+  [/^column (\w+) holds the same \(.+\); only \w+ is read$/, 'trùng nội dung với cột $1: chỉ đọc cột $1'],
+  [/^the day's count (\d+) is not the total (\d+) less the (\d+) held at the start of the day \((-?\d+)\); the total is applied$/, 'số trong ngày $1 khác lũy kế $2 trừ $3 đã có đầu ngày (= $4): áp dụng lũy kế'],
+  [/^the sheet's title names no day .*$/, 'tiêu đề bảng không ghi ngày: chọn ngày số liệu'],
+  [/^the sheet's title names several days \((.+)\);.*$/, 'tiêu đề bảng ghi nhiều ngày ($1): chọn ngày số liệu'],
+  [/^the sheet's title says (.+), not (\S+); check which day the figures are for$/, 'tiêu đề bảng ghi ngày $1, không phải $2: kiểm tra lại ngày số liệu'],
 ];
 
 /** A message in the page's language when its phrasing is known; otherwise as the server wrote it. */

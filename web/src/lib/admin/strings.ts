@@ -218,6 +218,7 @@ export function fill(text: string, vars: Record<string, string | number>): strin
 const consoleVi = {
   console: 'Quản trị',
   wall: 'Màn hình chỉ huy',
+  office: 'Văn phòng: nhập bảng, xuất báo cáo',
   signOut: 'Đăng xuất',
   switchLanguage: 'English',
   loading: 'Đang tải…',
@@ -506,6 +507,7 @@ const consoleVi = {
 const consoleEn: typeof consoleVi = {
   console: 'Admin',
   wall: 'Command center',
+  office: 'Office: sheets in, reports out',
   signOut: 'Sign out',
   switchLanguage: 'Tiếng Việt',
   loading: 'Loading…',

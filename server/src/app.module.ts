@@ -8,6 +8,7 @@ import { PeopleService } from './admin/people.service.js';
 import { SessionsService } from './admin/sessions.service.js';
 import { AccessGuard } from './common/access.js';
 import { AuditController } from './controllers/audit.controller.js';
+import { FieldController } from './controllers/field.controller.js';
 import { CampaignsAdminController } from './controllers/campaigns-admin.controller.js';
 import { CampaignsController } from './controllers/campaigns.controller.js';
 import { PeopleController } from './controllers/people.controller.js';
@@ -20,6 +21,7 @@ import { MapsController } from './controllers/maps.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
 import { AuditRepository } from './repositories/audit.repository.js';
+import { FieldRepository } from './repositories/field.repository.js';
 import { CampaignAdminRepository } from './repositories/campaign-admin.repository.js';
 import { HistoryRepository } from './repositories/history.repository.js';
 import { PeopleRepository } from './repositories/people.repository.js';
@@ -29,6 +31,7 @@ import { KeyRepository } from './repositories/key.repository.js';
 import { LiveRepository } from './repositories/live.repository.js';
 import { MapsRepository } from './repositories/maps.repository.js';
 import { ACCESS_OPTIONS, AuthService, type AccessOptions } from './services/auth.service.js';
+import { FieldService } from './services/field.service.js';
 import { Clock } from './services/clock.js';
 import { HistoryService } from './services/history.service.js';
 import { IngestService } from './services/ingest.service.js';
@@ -50,7 +53,7 @@ export class AppModule {
       module: AppModule,
       controllers: [
         HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
-        UnitsController, PeopleController, SessionController, AuditController,
+        UnitsController, PeopleController, SessionController, AuditController, FieldController,
       ],
       providers: [
         { provide: Database, useValue: deps.db },
@@ -58,9 +61,9 @@ export class AppModule {
         { provide: ACCESS_OPTIONS, useValue: deps.access },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
-        UnitsRepository, AuditRepository, CampaignAdminRepository, PeopleRepository,
+        UnitsRepository, AuditRepository, CampaignAdminRepository, PeopleRepository, FieldRepository,
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
-        SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard,
+        SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard, FieldService,
         LiveGateway,
       ],
     };

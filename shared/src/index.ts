@@ -8,3 +8,4 @@ export * from './names.js';
 export * from './maps.js';
 export * from './admin.js';
 export * from './district-points.js';
+export * from './field.js';

@@ -22,9 +22,10 @@ export function timeText(instant: string | number, timeZone: string, now: number
   return format(timeZone, day(t) !== day(now)).format(t);
 }
 
-/** "2 giờ 15 phút", "40 phút", "3 ngày". */
+/** "2 giờ 15 phút", "40 phút", "3 ngày", "dưới 1 phút". */
 export function durationText(ms: number): string {
   const minutes = Math.max(0, Math.floor(ms / 60_000));
+  if (minutes < 1) return 'dưới 1 phút';
   if (minutes < 60) return `${minutes} phút`;
   const hours = Math.floor(minutes / 60);
   if (hours < 48) return minutes % 60 ? `${hours} giờ ${minutes % 60} phút` : `${hours} giờ`;

@@ -1,14 +1,17 @@
 /**
  * The queue of one person's records on this phone. A record is saved before anything is sent,
  * then sent in the order it was made, one at a time, whenever a connection may be there: at
- * once, when the browser says it is back online, and every half minute while any wait.
+ * once, when the browser says it is back online, and again and again while any wait: five
+ * seconds after a failed attempt, then twice as long each time, at most a minute apart.
  * Whatever happens to an answer, the record's id makes the next attempt safe.
  */
 import { outcomeOf, requestOf, type FieldRecord } from './entry';
 import { send } from './api';
 import { recordsOf, saveRecord } from './store';
 
-const RETRY_MS = 30_000;
+const CHECK_MS = 2_000;
+const FIRST_RETRY_MS = 5_000;
+const LAST_RETRY_MS = 60_000;
 
 export class FieldQueue {
   records = $state.raw<FieldRecord[]>([]);
@@ -19,6 +22,8 @@ export class FieldQueue {
   /** Ids being sent right now. */
   sending = $state<string[]>([]);
   #busy = false;
+  #retryMs = FIRST_RETRY_MS;
+  #nextTry = 0;
   #timer: ReturnType<typeof setInterval> | null = null;
   #onRecorded: () => void;
 
@@ -35,14 +40,15 @@ export class FieldQueue {
     this.records = (await recordsOf(this.owner)).sort((a, b) => b.createdAt - a.createdAt);
     const online = () => {
       this.online = true;
+      this.#nextTry = 0;
       void this.flush();
     };
     const offline = () => (this.online = false);
     window.addEventListener('online', online);
     window.addEventListener('offline', offline);
     this.#timer = setInterval(() => {
-      if (this.records.some((r) => r.state === 'waiting')) void this.flush();
-    }, RETRY_MS);
+      if (Date.now() >= this.#nextTry && this.records.some((r) => r.state === 'waiting')) void this.flush();
+    }, CHECK_MS);
     void this.flush();
     return () => {
       window.removeEventListener('online', online);
@@ -55,6 +61,7 @@ export class FieldQueue {
   async add(record: FieldRecord): Promise<void> {
     await saveRecord(record);
     this.records = [record, ...this.records];
+    this.#retryMs = FIRST_RETRY_MS;
     await this.flush();
   }
 
@@ -76,18 +83,16 @@ export class FieldQueue {
         this.sending = [next.id];
         const answer = await send(request.path, request.body);
         this.sending = [];
-        if (!answer) {
-          this.online = false;
+        const outcome = answer ? outcomeOf(answer.status, answer.body) : null;
+        this.online = answer !== null;
+        if (!outcome || outcome.state === 'waiting') {
+          this.signedOut = outcome?.signedOut ?? false;
+          this.#nextTry = Date.now() + this.#retryMs;
+          this.#retryMs = Math.min(LAST_RETRY_MS, this.#retryMs * 2);
           await this.#update(next.id, { attempts: next.attempts + 1 });
           return;
         }
-        this.online = true;
-        const outcome = outcomeOf(answer.status, answer.body);
-        if (outcome.state === 'waiting') {
-          this.signedOut = outcome.signedOut;
-          await this.#update(next.id, { attempts: next.attempts + 1 });
-          return;
-        }
+        this.#retryMs = FIRST_RETRY_MS;
         this.signedOut = false;
         await this.#update(next.id, outcome.state === 'recorded'
           ? { state: 'recorded', duplicate: outcome.duplicate, message: undefined, attempts: next.attempts + 1 }

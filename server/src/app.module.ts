@@ -20,6 +20,8 @@ import { KeysController } from './controllers/keys.controller.js';
 import { MapsController } from './controllers/maps.controller.js';
 import { Database } from './database/database.js';
 import { LiveGateway } from './gateways/live.gateway.js';
+import { observability } from './observability/observability.js';
+import type { ObservabilityOptions } from './observability/options.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { FieldRepository } from './repositories/field.repository.js';
 import { CampaignAdminRepository } from './repositories/campaign-admin.repository.js';
@@ -44,16 +46,19 @@ export interface AppDependencies {
   db: Database;
   clock: Clock;
   access: AccessOptions;
+  observability: ObservabilityOptions;
 }
 
 @Module({})
 export class AppModule {
   static forRoot(deps: AppDependencies): DynamicModule {
+    const ops = observability(deps.observability);
     return {
       module: AppModule,
+      imports: ops.imports,
       controllers: [
         HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
-        UnitsController, PeopleController, SessionController, AuditController, FieldController,
+        UnitsController, PeopleController, SessionController, AuditController, FieldController, ...ops.controllers,
       ],
       providers: [
         { provide: Database, useValue: deps.db },
@@ -65,6 +70,7 @@ export class AppModule {
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
         SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard, FieldService,
         LiveGateway,
+        ...ops.providers,
       ],
     };
   }

@@ -201,6 +201,7 @@ async function demo(): Promise<void> {
     dataDir: join(repoRoot, 'data', simulation === 'replay' ? 'replay' : 'live'),
     publicDisplay: true,
     simulation: 'live',
+    logFormat: 'pretty',
   });
   const tz = REFERENCE.timeZone;
   const replay = config.simulation === 'replay';
@@ -237,7 +238,8 @@ async function demo(): Promise<void> {
     baseUrl: server.url, ingestKey: keys.ingest, campaign: REFERENCE.campaignId, timeZone: tz, plan: plan!, clock,
     maxRecordsPerDay: replay ? Math.max(1, Math.round(120 / config.replayDaysPerMinute)) : 60, backfill: !replay,
   });
-  const shownUrl = `http://localhost:${new URL(server.url).port}`;
+  const { protocol, port } = new URL(server.url);
+  const shownUrl = `${protocol}//localhost:${port}`;
   console.log(`
   tiendo demo — ${REFERENCE.name}
   ${replay ? `Replay of 2023 at ${config.replayDaysPerMinute} days a minute` : `Live: today plays ${addDays(localDate(clock.now(), tz), -shift)} of the 2023 campaign`}
@@ -246,6 +248,7 @@ async function demo(): Promise<void> {
   Command center:  ${shownUrl}/
   Kiosk display:   ${shownUrl}/?kiosk=1&rotate=30&key=${keys.display}
   Boundary maps:   ${shownUrl}/admin/maps (admin key below)
+  API reference:   ${shownUrl}/api/docs
 
   Demo keys (for this demo only; never use them in production):
     ingest   ${keys.ingest}
@@ -262,18 +265,24 @@ ${Object.entries(people!).map(([role, p]) => `    ${role.padEnd(10)} ${p.login.p
   const running = simulator?.run().catch((error) => logger.error(`Simulator stopped: ${(error as Error).message}`));
   onSignal(async () => {
     simulator?.stop();
+    // Readiness fails at once; the simulator's last post is a request in flight like any other.
+    const closed = server.close();
     await running;
-    await server.close();
+    await closed;
   });
 }
 
+/** The first SIGTERM or SIGINT drains and stops; a second one stops at once. */
 function onSignal(stop: () => Promise<void>): void {
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
-      if (stopping) return;
+      if (stopping) process.exit(1);
       stopping = true;
-      stop().then(() => process.exit(0), () => process.exit(1));
+      stop().then(() => process.exit(0), (error) => {
+        logger.error(`Could not stop cleanly: ${(error as Error).stack ?? error}`);
+        process.exit(1);
+      });
     });
   }
 }

@@ -1,17 +1,19 @@
 /**
- * Boots one server instance: database, migrations, catalog, live state, HTTP + Socket.IO, and
- * the built web app on the same port, behind the security headers and the origin rule.
+ * Boots one server instance: database, migrations, catalog, live state, HTTP(S) + Socket.IO,
+ * and the built web app on the same port, behind the security headers and the origin rule; and
+ * stops it without losing a batch (see `drain`).
  */
 import 'reflect-metadata';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import type { AddressInfo } from 'node:net';
 import compression from 'compression';
-import { ConsoleLogger, type INestApplicationContext } from '@nestjs/common';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { NextFunction, Request, Response } from 'express';
 import helmet from 'helmet';
 import type { ServerOptions } from 'socket.io';
@@ -19,14 +21,23 @@ import { AppModule } from './app.module.js';
 import { originAllowed, requestOriginAllowed } from './common/origins.js';
 import type { Config } from './config/env.js';
 import { Database } from './database/database.js';
+import { Lifecycle } from './observability/lifecycle.js';
+import { AppLogger, createLogging } from './observability/logging.js';
+import { MetricsService } from './observability/metrics.service.js';
+import { buildDocument, serveDocs } from './observability/openapi.js';
+import { recordAnswers, RequestObserver } from './observability/request-observer.js';
+import { ObservedIoAdapter } from './observability/socket-observer.js';
 import { Clock } from './services/clock.js';
 import { LiveService } from './services/live.service.js';
 import { SeedService } from './services/seed.service.js';
+
+const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
 
 export interface RunningServer {
   app: NestExpressApplication;
   db: Database;
   url: string;
+  /** Drains (readiness 503, no new connections, sockets moved, batches in flight answered), then stops. */
   close(): Promise<void>;
 }
 
@@ -35,15 +46,22 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
   try {
     if (config.migrateOnStart) await db.migrate();
     const clock = options.clock ?? Clock.wall();
+    const logging = await createLogging(config);
+    const observability = { logging, metricsToken: config.metricsToken, readyChangeLogSeconds: config.readyChangeLogSeconds };
     const access = { publicDisplay: config.publicDisplay, authFailureLimit: config.authFailureLimit };
-    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, access }), {
+    const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot({ db, clock, access, observability }), {
       bodyParser: false,
-      logger: new QuietStartupLogger({ logLevels: levels(config.logLevel) }),
+      bufferLogs: true,
+      httpsOptions: config.tls ? { cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) } : undefined,
     });
-    secure(app, config.allowedOrigins);
+    app.useLogger(app.get(AppLogger));
+    const lifecycle = app.get(Lifecycle);
+    // First, and ahead of the body parser: every answer is counted and logged, refusals included.
+    app.use(lifecycle.track, recordAnswers, app.get(RequestObserver).middleware, logging.requests);
+    const sockets = secure(app, config.allowedOrigins, app.get(MetricsService));
     app.useBodyParser('json', { limit: '1mb' });
     app.use(compression());
-    app.enableShutdownHooks();
+    serveDocs(app, buildDocument(app, version));
     await app.get(SeedService).ensureCatalog(config.rootUnit);
     await options.beforeListen?.(app);
     await app.get(LiveService).start();
@@ -51,8 +69,10 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     await app.listen(config.port, config.host);
     const { port } = app.getHttpServer().address() as AddressInfo;
     return {
-      app, db, url: `http://127.0.0.1:${port}`,
+      // A certificate names a host, rarely an address: the URL this process calls itself by.
+      app, db, url: config.tls ? `https://localhost:${port}` : `http://127.0.0.1:${port}`,
       close: async () => {
+        await drain(app, lifecycle, sockets, config);
         await app.close();
         await db.close();
       },
@@ -69,7 +89,7 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
  * (web/svelte.config.js). Answers to a key are the key holder's: no cache keeps them. Browsers
  * of other origins may use the API only when ALLOWED_ORIGINS names them.
  */
-function secure(app: NestExpressApplication, allowedOrigins: string[] | null): void {
+function secure(app: NestExpressApplication, allowedOrigins: string[] | null, metrics: MetricsService): ObservedIoAdapter {
   app.disable('x-powered-by');
   app.use(helmet({
     contentSecurityPolicy: { useDefaults: false, directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] } },
@@ -90,16 +110,19 @@ function secure(app: NestExpressApplication, allowedOrigins: string[] | null): v
       maxAge: 600,
     });
   });
-  app.useWebSocketAdapter(new OriginCheckingIoAdapter(app, allowedOrigins));
+  const sockets = new OriginCheckingIoAdapter(app, metrics, allowedOrigins);
+  app.useWebSocketAdapter(sockets);
+  return sockets;
 }
 
 /** The socket takes the same origins as the API: a browser page of another site is refused at the handshake. */
-class OriginCheckingIoAdapter extends IoAdapter {
+class OriginCheckingIoAdapter extends ObservedIoAdapter {
   constructor(
     app: INestApplicationContext,
+    metrics: MetricsService,
     private readonly allowedOrigins: string[] | null,
   ) {
-    super(app);
+    super(app, metrics);
   }
 
   override createIOServer(port: number, options?: ServerOptions) {
@@ -119,24 +142,31 @@ async function mountWeb(app: NestExpressApplication, webDir: string): Promise<vo
   if (!existsSync(file)) return;
   const { handler } = (await import(pathToFileURL(file).href)) as { handler: (req: Request, res: Response, next: NextFunction) => void };
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.path.startsWith('/api/') || req.path.startsWith('/socket.io/')) return next();
+    if (req.path.startsWith('/api/') || req.path.startsWith('/socket.io/') || req.path === '/metrics') return next();
     // A service worker runs under its script's policy: it fetches the app's own files to keep them.
     if (req.path === '/service-worker.js') res.setHeader('Content-Security-Policy', "default-src 'self'");
     handler(req, res, next);
   });
 }
 
-/** The framework's routine start-up lines (every route mapped…) are debug detail, not news. */
-const FRAMEWORK_CONTEXTS = new Set(['NestFactory', 'InstanceLoader', 'RoutesResolver', 'RouterExplorer', 'WebSocketsController', 'NestApplication']);
-
-class QuietStartupLogger extends ConsoleLogger {
-  override log(message: unknown, context?: string): void {
-    if (context && FRAMEWORK_CONTEXTS.has(context)) super.debug(message, context);
-    else super.log(message, context);
-  }
-}
-
-function levels(level: Config['logLevel']) {
-  const all = ['error', 'warn', 'log', 'debug'] as const;
-  return all.slice(0, all.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug')[];
+/**
+ * Leaves the pool of instances without losing work: readiness fails at once (and the instance
+ * still serves for SHUTDOWN_DELAY_MS, while load balancers notice), then no new connection is
+ * accepted, screens are disconnected so that they reconnect elsewhere and resume from their
+ * sequence number, and batches in flight are answered (each commits whole or not at all, and a
+ * client that lost its answer retries with the same ids, which count once).
+ */
+async function drain(app: NestExpressApplication, lifecycle: Lifecycle, sockets: ObservedIoAdapter, config: Config): Promise<void> {
+  const logger = new Logger('Shutdown');
+  const started = Date.now();
+  lifecycle.startDraining();
+  logger.log(`Draining: readiness answers 503${config.shutdownDelayMs ? `, serving ${config.shutdownDelayMs} ms more` : ''}`);
+  if (config.shutdownDelayMs) await sleep(config.shutdownDelayMs);
+  const server = app.getHttpServer() as Server;
+  server.close();
+  const moved = sockets.moveSockets();
+  const inFlight = lifecycle.inFlight;
+  const answered = await lifecycle.idle(config.shutdownTimeoutMs);
+  server.closeAllConnections();
+  logger.log(`Drained in ${Date.now() - started} ms: ${moved} sockets moved, ${inFlight} requests in flight ${answered ? 'answered' : `cut after ${config.shutdownTimeoutMs} ms`}`);
 }

@@ -17,13 +17,13 @@ if (!hasChromium) {
 }
 
 /** A fresh profile each time: no state leaks between tests. */
-export async function launch(viewport = { width: 1920, height: 1080 }): Promise<BrowserContext & { dispose(): Promise<void> }> {
+export async function launch(viewport = { width: 1920, height: 1080 }, extraArgs: string[] = []): Promise<BrowserContext & { dispose(): Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'tiendo-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     viewport,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...extraArgs],
   });
   return Object.assign(context, {
     dispose: async () => {

@@ -22,6 +22,8 @@ export interface ServerProcess {
   keys: Keys;
   dataDir: string;
   output(): string;
+  /** Null while running. */
+  exitCode(): number | null;
   stop(): Promise<void>;
 }
 
@@ -56,10 +58,11 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   const url = await new Promise<string>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
     const check = () => {
-      const match = /Command center:\s+http:\/\/localhost:(\d+)\//.exec(output);
+      const match = /Command center:\s+(https?):\/\/localhost:(\d+)\//.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolvePort(`http://127.0.0.1:${match[1]}`);
+        // A certificate names a host: over HTTPS the server is called by the name in its banner.
+        resolvePort(match[1] === 'https' ? `https://localhost:${match[2]}` : `http://127.0.0.1:${match[2]}`);
       }
     };
     child.stdout!.on('data', check);
@@ -72,6 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   return {
     url, keys, dataDir,
     output: () => output,
+    exitCode: () => child.exitCode,
     stop: () => stopProcess(child),
   };
 }

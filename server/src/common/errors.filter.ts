@@ -3,9 +3,14 @@
  * a database that cannot be reached is 503 (never a hang), and anything else is 500 with the
  * detail left in the log. What a message quotes of the request is cut short: an answer never
  * echoes a megabyte back.
+ *
+ * Logging: the request's own log line carries the answer (a refusal's message, a failure's
+ * stack); an unreachable database is one outage, logged once at its start and once at its end,
+ * not once per request.
  */
-import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
+import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { DatabaseOutage } from '../observability/database-outage.js';
 import { NegativeCounterError, RecordConflictError } from '../repositories/ingest.repository.js';
 import { TooManyAttemptsException } from '../services/auth.service.js';
 
@@ -72,12 +77,14 @@ function describe(error: unknown): ErrorBody {
 
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
-  private readonly logger = new Logger('HTTP');
+  constructor(private readonly outage: DatabaseOutage) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
     const body = describeError(error);
-    if (body.statusCode >= 500) this.logger.error((error as Error)?.stack ?? String(error));
+    // pino-http logs the request's line with this error and its stack.
+    if (body.statusCode === 500) response.err = error as Error;
+    else if (body.statusCode === 503 && !(error instanceof HttpException)) this.outage.unreachable(error);
     if (body.statusCode === 503) response.setHeader('Retry-After', '5');
     if (error instanceof TooManyAttemptsException) response.setHeader('Retry-After', String(error.retryAfter));
     response.status(body.statusCode).json(body);

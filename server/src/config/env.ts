@@ -2,6 +2,7 @@
  * Configuration is read once, at boot, from the environment. Every bad variable is reported
  * together, so a deployment is fixed in one pass.
  */
+import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 
 export interface Config {
@@ -23,6 +24,18 @@ export interface Config {
   /** Directory of the built web app (adapter-node output); pages are not served when missing. */
   webDir: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+  /** One JSON object a line (for collectors), or readable lines for a person at a terminal. */
+  logFormat: 'json' | 'pretty';
+  /** Who may read /metrics: a bearer token, or (null) requests from this machine only. */
+  metricsToken: string | null;
+  /** PEM files of the certificate (with its chain) and key: with both, the server speaks HTTPS only. */
+  tls: { certFile: string; keyFile: string } | null;
+  /** Readiness fails when the change log has not been read for this long. */
+  readyChangeLogSeconds: number;
+  /** On SIGTERM, how long readiness reports 503 while still serving, so load balancers stop sending. */
+  shutdownDelayMs: number;
+  /** On SIGTERM, how long requests in flight may take to finish before their connections are cut. */
+  shutdownTimeoutMs: number;
   /**
    * Browser origins allowed to use the API and the socket (`https://host[:port]`); null allows
    * the page's own origin only (the Origin naming the Host the request was sent to).
@@ -67,6 +80,18 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     return raw as T;
   };
 
+  const readable = (name: string): string | null => {
+    const raw = env[name]?.trim();
+    if (!raw) return null;
+    const path = resolve(raw);
+    try {
+      accessSync(path, constants.R_OK);
+    } catch {
+      problems.push(`${name}: cannot read the file ${path}`);
+    }
+    return path;
+  };
+
   const databaseUrl = env.DATABASE_URL?.trim() || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     problems.push('DATABASE_URL: expected a postgres:// or postgresql:// URL');
@@ -91,9 +116,20 @@ export function loadConfig(env: Env = process.env, defaults: Partial<Config> = {
     replayDaysPerMinute: integer('REPLAY_DAYS_PER_MINUTE', defaults.replayDaysPerMinute ?? 10, 1, 100_000),
     webDir: resolve(text('WEB_DIR', defaults.webDir ?? 'web/build')),
     logLevel: choice('LOG_LEVEL', defaults.logLevel ?? 'log', ['error', 'warn', 'log', 'debug'] as const),
+    logFormat: choice('LOG_FORMAT', defaults.logFormat ?? 'json', ['json', 'pretty'] as const),
+    metricsToken: env.METRICS_TOKEN?.trim() || null,
+    tls: null,
+    readyChangeLogSeconds: integer('READY_CHANGE_LOG_SECONDS', defaults.readyChangeLogSeconds ?? 10, 3, 86_400),
+    shutdownDelayMs: integer('SHUTDOWN_DELAY_MS', defaults.shutdownDelayMs ?? 0, 0, 600_000),
+    shutdownTimeoutMs: integer('SHUTDOWN_TIMEOUT_MS', defaults.shutdownTimeoutMs ?? 10_000, 0, 600_000),
     allowedOrigins: origins.length ? origins : null,
     authFailureLimit: integer('AUTH_FAILURE_LIMIT', defaults.authFailureLimit ?? 20, 1, 100_000),
   };
+  if (config.metricsToken && config.metricsToken.length < 16) problems.push('METRICS_TOKEN: expected at least 16 characters');
+  const certFile = readable('TLS_CERT');
+  const keyFile = readable('TLS_KEY');
+  if (certFile && keyFile) config.tls = { certFile, keyFile };
+  else if (certFile || keyFile) problems.push('TLS_CERT and TLS_KEY: set both (PEM files) or neither');
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   return config;
 }

@@ -3,9 +3,11 @@
  * any server instance) it reads the rows after the last sequence number it applied. Screens
  * are served from here, never from a query per message.
  */
-import { Injectable, Logger, NotFoundException, UnprocessableEntityException, type OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, NotFoundException, Optional, UnprocessableEntityException, type OnApplicationShutdown } from '@nestjs/common';
 import { addDays, localDate, PACE_DAYS, type CampaignInfo, type Snapshot, type ActivityItem } from '@tiendo/shared';
+import { isDatabaseUnavailable } from '../common/errors.filter.js';
 import { Database } from '../database/database.js';
+import { DatabaseOutage } from '../observability/database-outage.js';
 import { CONFIG_CHANNEL } from '../repositories/campaign-admin.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import { Clock } from './clock.js';
@@ -48,6 +50,7 @@ export class LiveService implements OnApplicationShutdown {
   /** Where this instance stood in the log, hourly: what lies a day behind can go. */
   private positions: { at: number; seq: number }[] = [];
   private lastRead = Date.now();
+  private lastApplied = Date.now();
   private reloadDue = false;
   /** Units whose completion instant is to be recounted from the records, by campaign|metric|unit. */
   private recounts = new Map<string, Recount>();
@@ -56,6 +59,8 @@ export class LiveService implements OnApplicationShutdown {
     private readonly db: Database,
     private readonly repository: LiveRepository,
     private readonly clock: Clock,
+    /** An unreachable database is one outage, logged at its start and end, not every 2 s. */
+    @Optional() private readonly outage?: DatabaseOutage,
   ) {}
 
   /** Loads every campaign and starts following the change log. */
@@ -125,6 +130,16 @@ export class LiveService implements OnApplicationShutdown {
     return this.appliedSeq;
   }
 
+  /** When the change log was last read (wall-clock ms): readiness needs it recent. */
+  get lastReadAt(): number {
+    return this.lastRead;
+  }
+
+  /** When a change was last applied (wall-clock ms). */
+  get lastAppliedAt(): number {
+    return this.lastApplied;
+  }
+
   /** The identity of the change log this instance follows. */
   get epoch(): string {
     return this.logEpoch;
@@ -173,7 +188,8 @@ export class LiveService implements OnApplicationShutdown {
           await this.readChanges();
         } while (this.again);
       } catch (error) {
-        this.logger.warn(`Could not read the change log: ${(error as Error).message}`);
+        if (this.outage && isDatabaseUnavailable(error)) this.outage.unreachable(error, false);
+        else this.logger.warn(`Could not read the change log: ${(error as Error).message}`);
       } finally {
         this.catchingUp = null;
       }
@@ -247,6 +263,7 @@ export class LiveService implements OnApplicationShutdown {
         if (items.length > MAX_ACTIVITY) this.activity.set(campaign, items.slice(-MAX_ACTIVITY));
       }
       this.appliedSeq = rows[rows.length - 1].seq;
+      this.lastApplied = Date.now();
       for (const listener of this.appliedListeners) listener();
       if (decided.length) await this.repository.recordCompletions(decided, this.appliedSeq);
     }

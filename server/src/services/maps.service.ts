@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException,
+  BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, Optional, UnprocessableEntityException,
   type OnApplicationBootstrap, type OnApplicationShutdown,
 } from '@nestjs/common';
 import {
@@ -18,7 +18,9 @@ import {
 } from '@tiendo/shared';
 import { describeIssues } from '@tiendo/shared/schemas';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../common/errors.filter.js';
 import { BoundaryMap } from '../entities/index.js';
+import { DatabaseOutage } from '../observability/database-outage.js';
 import { MapsRepository } from '../repositories/maps.repository.js';
 import type { Principal } from './auth.service.js';
 import type { Upload } from '../common/upload.js';
@@ -45,7 +47,7 @@ const optionsSchema = z.strictObject({
 });
 export type ImportOptions = z.infer<typeof optionsSchema>;
 
-const confirmSchema = z.strictObject({
+export const confirmSchema = z.strictObject({
   overrides: z.record(z.string(), z.string().trim().min(1, 'must be a unit code or "excluded"').max(20)).optional(),
 });
 
@@ -65,11 +67,18 @@ export class MapsService implements OnApplicationBootstrap, OnApplicationShutdow
   private active: Map<MapLevel, number> | null = null;
   private poll: NodeJS.Timeout | null = null;
 
-  constructor(private readonly repository: MapsRepository) {}
+  constructor(
+    private readonly repository: MapsRepository,
+    /** An unreachable database is one outage, logged at its start and end, not at every poll. */
+    @Optional() private readonly outage?: DatabaseOutage,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await this.check();
-    this.poll = setInterval(() => void this.check().catch((e) => this.logger.warn(`Could not read the active maps: ${(e as Error).message}`)), POLL_MS);
+    this.poll = setInterval(() => void this.check().catch((e) => {
+      if (this.outage && isDatabaseUnavailable(e)) this.outage.unreachable(e, false);
+      else this.logger.warn(`Could not read the active maps: ${(e as Error).message}`);
+    }), POLL_MS);
   }
 
   onApplicationShutdown(): void {

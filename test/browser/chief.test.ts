@@ -92,7 +92,7 @@ describe.skipIf(!hasChromium)('the district chief\'s day in Chromium (skipped wh
   it('enters work on a silent commune\'s behalf, and the audit trail says who did', async () => {
     const silentOne = communes.find((c) => c !== BY_KEY && c !== BY_OFFICER && c !== LATER)!;
     await page.goto(`${server.url}/don-doc`);
-    await page.locator(`.silent li[data-unit="${silentOne}"] a`).click();
+    await page.locator(`.silent li[data-unit="${silentOne}"]`).getByRole('link', { name: /^Nhập thay / }).click();
     await page.waitForURL(/\/bao-cao\?xa=/);
     await expect.poll(() => page.locator('select[name=unit]').inputValue()).toBe(silentOne);
     await page.locator('.card').first().waitFor();

@@ -1,15 +1,19 @@
 /**
  * The wall display in real Chromium against the real server: seeded figures on screen, a posted
- * event reaching the counter, the map and the ranking within a second, the countdown ticking,
- * kiosk rotation, and a server restart seen as a warning and then recovered.
+ * event reaching the counter, the map and the ranking within a second, the map's colours against
+ * the plan, the countdown ticking, kiosk rotation, and a server restart seen as a warning and
+ * then recovered.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCount, formatProgress, type Snapshot } from '@tiendo/shared';
+import { formatCount, formatProgress, type Snapshot, type UnitInfo } from '@tiendo/shared';
 import { event, postEvents } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { counterTexts, expectedCounters, mapFill, open, rankOf, waitForCounters } from '../helpers/screens.js';
 import { seedProgress, snapshot } from '../helpers/seed.js';
 import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+
+/** "Thành phố Hà Tĩnh" as the header shortens it: "TP. Hà Tĩnh". */
+const shortForm = (unit: UnitInfo) => unit.fullName.replace(/^(Thành phố|Thị xã|Huyện) /, (type) => ({ 'Thành phố ': 'TP. ', 'Thị xã ': 'TX. ', 'Huyện ': 'H. ' })[type]!);
 
 describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/chromium is missing)', () => {
   let server: ServerProcess;
@@ -95,6 +99,33 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
     }
   });
 
+  it("colours the map against the plan at the switch, or from a kiosk's address", async () => {
+    const browser = await launch();
+    try {
+      const page = await open(browser, server);
+      await waitForCounters(page, expectedCounters(seeded));
+      const districts = seeded.units.filter((u) => u.parent === '42').map((u) => u.code);
+      await expect.poll(() => page.locator('[data-testid=map-units] path').count(), { timeout: 10_000 }).toBe(13);
+      const fills = () => Promise.all(districts.map((code) => mapFill(page, code)));
+      const byProgress = await fills();
+      await page.getByTestId('map-colours').getByRole('button', { name: 'So với kế hoạch' }).click();
+      const legend = page.locator('[data-scale]');
+      await expect.poll(() => legend.getAttribute('data-scale')).toBe('plan');
+      expect(await legend.textContent()).toMatch(/So với kế hoạch \(kế hoạch hôm nay \d+(,\d)?%\)/);
+      for (const name of ['Chậm nhiều', 'Chậm', 'Đúng kế hoạch', 'Vượt kế hoạch']) expect(await legend.textContent()).toContain(name);
+      await expect.poll(fills).not.toEqual(byProgress);
+      // The seeded districts, from 52% to done, fall into several classes against the plan.
+      expect(new Set(await fills()).size).toBeGreaterThan(2);
+      await page.waitForTimeout(1000);
+      await page.screenshot({ path: artifact('wall-colours-plan.png') });
+      // A kiosk, which has no switch, takes the choice from its address.
+      const kiosk = await open(browser, server, '/', 'kiosk=1&colors=plan');
+      await expect.poll(() => kiosk.locator('[data-scale]').getAttribute('data-scale'), { timeout: 10_000 }).toBe('plan');
+    } finally {
+      await browser.dispose();
+    }
+  });
+
   it('counts the milestones down by the second', async () => {
     const browser = await launch();
     try {
@@ -126,7 +157,8 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false); // no chrome
       for (const district of districts.slice(0, 2)) {
         await page.waitForURL((url) => url.pathname === `/district/${district.code}`, { timeout: 8000 });
-        await expect.poll(() => page.locator('h1').textContent()).toBe(district.fullName);
+        // The full name, or its short form where the full one does not fit the header.
+        await expect.poll(() => page.locator('h1').textContent()).toBeOneOf([district.fullName, shortForm(district)]);
         await expect.poll(() => page.locator('[data-testid=rank-row]').count())
           .toBe(seeded.units.filter((u) => u.parent === district.code).length);
       }

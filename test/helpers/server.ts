@@ -33,12 +33,15 @@ export interface StartOptions {
   /** Reuse the data directory of an earlier process (a restart). */
   dataDir?: string;
   port?: number;
+  /** `serve` runs the bare server: no campaign, no demo keys (`keys` are then empty). */
+  command?: 'demo' | 'serve';
 }
 
-/** Runs `main.js demo` (the seeded Hà Tĩnh campaign, simulator off unless asked) and waits until it listens. */
+/** Runs `main.js demo` (the seeded Hà Tĩnh campaign, simulator off unless asked), or `serve`, and waits until it listens. */
 export async function startServer(options: StartOptions = {}): Promise<ServerProcess> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'tiendo-'));
-  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js'), 'demo'], {
+  const command = options.command ?? 'demo';
+  const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js'), command], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -46,7 +49,8 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       SIMULATION: 'off',
-      LOG_LEVEL: 'warn',
+      // `serve` says where it listens at the `log` level only.
+      LOG_LEVEL: command === 'serve' ? 'log' : 'warn',
       DATABASE_URL: '',
       ...options.env,
     },
@@ -58,7 +62,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   const url = await new Promise<string>((resolvePort, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
     const check = () => {
-      const match = /Command center:\s+(https?):\/\/localhost:(\d+)\//.exec(output);
+      const match = /(?:Command center:|Listening on)\s+(https?):\/\/[^:/]+:(\d+)/.exec(output);
       if (match) {
         clearTimeout(timer);
         // A certificate names a host: over HTTPS the server is called by the name in its banner.
@@ -71,7 +75,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       reject(new Error(`server exited with ${code}:\n${output}`));
     });
   });
-  const keys = JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Keys;
+  const keys = command === 'demo' ? (JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Keys) : { ingest: '', display: '', admin: '' };
   return {
     url, keys, dataDir,
     output: () => output,

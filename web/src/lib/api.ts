@@ -19,6 +19,11 @@ export function displayKey(search: URLSearchParams): string | null {
   return globalThis.localStorage?.getItem(STORAGE_KEY) ?? null;
 }
 
+/** Drops a key the server refused, so that a restart does not show it again; the screen says why. */
+export function forgetDisplayKey(key: string): void {
+  if (globalThis.localStorage?.getItem(STORAGE_KEY) === key) globalThis.localStorage.removeItem(STORAGE_KEY);
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,

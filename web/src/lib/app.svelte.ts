@@ -4,11 +4,14 @@
  * from the URL.
  */
 import { localDate, type CampaignInfo } from '@tiendo/shared';
-import { Api, displayKey } from './api';
+import { Api, displayKey, forgetDisplayKey } from './api';
 import { i18n } from './i18n.svelte';
 import { connectLive, type LiveStore } from './live/live.svelte';
 
 const CAMPAIGN_RETRY_MS = 5_000;
+
+/** How the maps colour units: by progress, or against the plan's expected progress today. */
+export type MapColours = 'progress' | 'plan';
 
 export class AppState {
   readonly api: Api;
@@ -21,20 +24,30 @@ export class AppState {
   /** Client clock, ticking every second. */
   clientNow = $state(Date.now());
   campaigns = $state.raw<CampaignInfo[]>([]);
+  /** The server answered, and it has no campaign yet. */
+  noCampaign = $state(false);
+  /** Whether this screen has a display key (from the address or kept from an earlier visit). */
+  readonly hasKey: boolean;
   #campaignId: string | null;
   #metric = $state<string | null>(null);
+  /** `?colors=plan` sets it for a kiosk, which has no switch. */
+  mapColours = $state<MapColours>('progress');
 
   constructor(url: URL) {
     const params = url.searchParams;
     i18n.init(params);
     const key = displayKey(params);
+    this.hasKey = key !== null;
     this.api = new Api(key);
-    this.live = connectLive(key);
+    this.live = connectLive(key, (refusal) => {
+      if (key && refusal.code === 'unauthorized') forgetDisplayKey(key);
+    });
     this.kiosk = params.get('kiosk') === '1';
     const rotate = Number(params.get('rotate'));
     this.rotate = this.kiosk && rotate > 0 ? Math.max(5, rotate) : null;
     this.#campaignId = params.get('campaign');
     this.#metric = params.get('metric');
+    this.mapColours = params.get('colors') === 'plan' ? 'plan' : 'progress';
     const kept = new URLSearchParams([...params].filter(([k]) => k !== 'key'));
     this.search = kept.size ? `?${kept}` : '';
     setInterval(() => (this.clientNow = Date.now()), 1000);
@@ -73,10 +86,11 @@ export class AppState {
   }
 
   async #loadCampaigns(): Promise<void> {
-    // A wall display never gives up: it retries until the server answers.
-    for (;;) {
+    // A wall display never gives up: it asks until the server has a campaign, unless the key is refused.
+    while (!this.live.refusal) {
       try {
         this.campaigns = await this.api.campaigns();
+        this.noCampaign = this.campaigns.length === 0;
         if (this.campaigns.length) return;
       } catch {
         // Retried below; the freshness line already tells that the server is not heard.

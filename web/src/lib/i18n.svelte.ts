@@ -8,16 +8,13 @@ const vi = {
   live: 'Trực tiếp',
   connecting: 'Đang kết nối…',
   updatedAt: 'Cập nhật lúc {time}',
-  stale: 'Mất tín hiệu · số liệu lúc {time} ({ago})',
+  stale: 'Mất tín hiệu từ {time}',
   staleNever: 'Chưa nhận được số liệu',
-  keyRejected: 'Khóa hiển thị bị từ chối · đang thử lại',
+  keyRejected: 'Khóa hiển thị bị từ chối',
   secondsAgo: '{n} giây trước',
   minutesAgo: '{n} phút trước',
   hoursAgo: '{n} giờ trước',
   days: 'ngày',
-  hours: 'giờ',
-  minutes: 'phút',
-  seconds: 'giây',
   finishedEarly: 'Về đích trước {n} ngày',
   finishedOnTime: 'Về đích đúng hạn',
   finishedLate: 'Về đích sau hạn {n} ngày',
@@ -33,6 +30,7 @@ const vi = {
   overdueShort: 'Quá hạn',
   noPace: 'chưa có',
   districtRanking: 'Xếp hạng huyện',
+  provinceRanking: 'Xếp hạng tỉnh',
   communeRanking: 'Xếp hạng xã',
   mostBehindFirst: 'Chậm nhất trước',
   byRank: 'Theo thứ hạng',
@@ -41,7 +39,7 @@ const vi = {
   cumulative: 'Tiến độ lũy kế',
   actual: 'Thực tế',
   plan: 'Kế hoạch',
-  projection: 'Dự báo theo tốc độ 7 ngày',
+  projection: 'Dự báo',
   thousands: 'nghìn',
   projectedFinish: 'Dự kiến về đích {date}',
   aheadBy: 'vượt tiến độ {n} ngày',
@@ -68,6 +66,24 @@ const vi = {
   schematicNote: 'Sơ đồ minh họa, không phải bản đồ địa giới',
   mapPending: 'Bản đồ đang được chuẩn bị',
   notFound: 'Không tìm thấy đơn vị {code}',
+  staleBanner: 'Mất tín hiệu · số liệu dừng lúc {time}, {ago}',
+  staleHint: 'Các con số dưới đây là số liệu cuối cùng nhận được. Đang thử kết nối lại…',
+  keyRevoked: 'Khóa hiển thị đã bị thu hồi hoặc không hợp lệ',
+  keyRevokedHelp: 'Khóa cũ đã được xóa khỏi trình duyệt này. Xin quản trị viên một khóa hiển thị mới, rồi mở lại màn hình bằng địa chỉ có ?key=<khóa mới>.',
+  keyForbidden: 'Khóa hiển thị không được xem đơn vị này',
+  keyForbiddenHelp: 'Khóa chỉ xem được các đơn vị trong phạm vi của nó. Mở màn hình của đơn vị trong phạm vi, hoặc xin quản trị viên một khóa có phạm vi rộng hơn.',
+  keyMissing: 'Màn hình chưa có khóa hiển thị',
+  keyMissingHelp: 'Máy chủ chỉ cho xem số liệu khi có khóa. Xin quản trị viên một khóa hiển thị, rồi mở màn hình bằng địa chỉ có ?key=<khóa>; trình duyệt sẽ nhớ khóa.',
+  noCampaign: 'Máy chủ chưa có chiến dịch nào',
+  noCampaignHelp: 'Màn hình sẽ tự hiện số liệu khi có chiến dịch. Để có chiến dịch mẫu (Hà Tĩnh 2023), chạy trên máy chủ, với cùng cơ sở dữ liệu:',
+  wakeInsecure: 'Màn hình có thể tự tắt: giữ màn hình sáng cần HTTPS (trang đang mở qua {origin}).',
+  wakeUnsupported: 'Màn hình có thể tự tắt: trình duyệt này không có chức năng giữ màn hình sáng.',
+  wakeRefused: 'Màn hình có thể tự tắt: trình duyệt từ chối giữ màn hình sáng ({reason}).',
+  sinceDayStart: '▲▼ so với đầu ngày',
+  needsPerMilestone: 'Cần mỗi ngày để kịp từng mốc',
+  daysLeft: 'còn {n} ngày',
+  passed: 'đã qua',
+  doneOn: 'Về đích {date}',
   metric_cccd_intake: 'CCCD gắn chip',
   metric_eid2_intake: 'ĐDĐT mức 2 · thu nhận',
   metric_eid2_activation: 'ĐDĐT mức 2 · kích hoạt',
@@ -79,16 +95,13 @@ const en: Record<Key, string> = {
   live: 'Live',
   connecting: 'Connecting…',
   updatedAt: 'Updated {time}',
-  stale: 'No signal · data as of {time} ({ago})',
+  stale: 'No signal since {time}',
   staleNever: 'No data received yet',
-  keyRejected: 'Display key rejected · retrying',
+  keyRejected: 'Display key refused',
   secondsAgo: '{n} s ago',
   minutesAgo: '{n} min ago',
   hoursAgo: '{n} h ago',
   days: 'days',
-  hours: 'hours',
-  minutes: 'min',
-  seconds: 'sec',
   finishedEarly: 'Finished {n} days early',
   finishedOnTime: 'Finished on time',
   finishedLate: 'Finished {n} days late',
@@ -104,6 +117,7 @@ const en: Record<Key, string> = {
   overdueShort: 'Overdue',
   noPace: 'none',
   districtRanking: 'District ranking',
+  provinceRanking: 'Province ranking',
   communeRanking: 'Commune ranking',
   mostBehindFirst: 'Most behind first',
   byRank: 'By rank',
@@ -112,7 +126,7 @@ const en: Record<Key, string> = {
   cumulative: 'Cumulative progress',
   actual: 'Actual',
   plan: 'Plan',
-  projection: 'Projection at 7-day pace',
+  projection: 'Projection',
   thousands: 'thousands',
   projectedFinish: 'Projected finish {date}',
   aheadBy: '{n} days ahead',
@@ -139,6 +153,24 @@ const en: Record<Key, string> = {
   schematicNote: 'Schematic, not a boundary map',
   mapPending: 'Map is being prepared',
   notFound: 'No unit {code}',
+  staleBanner: 'No signal · data stopped at {time}, {ago}',
+  staleHint: 'The figures below are the last ones received. Reconnecting…',
+  keyRevoked: 'The display key was revoked or is not valid',
+  keyRevokedHelp: 'The old key has been removed from this browser. Ask an administrator for a new display key, then open this screen again with ?key=<new key> in its address.',
+  keyForbidden: 'The display key may not show this unit',
+  keyForbiddenHelp: 'A key shows only the units within its scope. Open the screen of a unit in scope, or ask an administrator for a key with a wider scope.',
+  keyMissing: 'This screen has no display key',
+  keyMissingHelp: 'The server shows figures only with a key. Ask an administrator for a display key, then open this screen with ?key=<key> in its address; the browser keeps it.',
+  noCampaign: 'The server has no campaign yet',
+  noCampaignHelp: 'This screen shows the figures as soon as there is one. For the sample campaign (Hà Tĩnh 2023), run on the server, with the same database:',
+  wakeInsecure: 'The screen may go to sleep: keeping it awake needs HTTPS (this page is {origin}).',
+  wakeUnsupported: 'The screen may go to sleep: this browser cannot keep it awake.',
+  wakeRefused: 'The screen may go to sleep: the browser refused to keep it awake ({reason}).',
+  sinceDayStart: '▲▼ since the start of the day',
+  needsPerMilestone: 'Needed per day for each milestone',
+  daysLeft: '{n} days left',
+  passed: 'passed',
+  doneOn: 'Finished {date}',
   metric_cccd_intake: 'Chip ID cards',
   metric_eid2_intake: 'Level-2 eID · intake',
   metric_eid2_activation: 'Level-2 eID · activation',
@@ -180,42 +212,6 @@ class I18n {
 
 export const i18n = new I18n();
 export type { Key as StringKey };
-
-const timeFormats = new Map<string, Intl.DateTimeFormat>();
-
-function cached(key: string, make: () => Intl.DateTimeFormat): Intl.DateTimeFormat {
-  let f = timeFormats.get(key);
-  if (!f) timeFormats.set(key, (f = make()));
-  return f;
-}
-
-/** 14:03:22 in the campaign's time zone (24-hour clock in both languages). */
-export function formatTime(instant: number, timeZone: string, locale: Locale, seconds = true): string {
-  return cached(`t${seconds}|${timeZone}|${locale}`, () =>
-    new Intl.DateTimeFormat(locale, {
-      timeZone, hour: '2-digit', minute: '2-digit', second: seconds ? '2-digit' : undefined, hourCycle: 'h23',
-    }),
-  ).format(instant);
-}
-
-/** A calendar date ("2023-05-10") as people write it: 10/05/2023, May 10, 2023. */
-export function formatDate(date: string, locale: Locale, short = false): string {
-  // Written out: ICU's short vi-VN pattern ("01-02") is not how dates are written in Vietnam.
-  if (short && locale === 'vi-VN') return `${date.slice(8, 10)}/${date.slice(5, 7)}`;
-  const options: Intl.DateTimeFormatOptions = short
-    ? { timeZone: 'UTC', day: 'numeric', month: 'short' }
-    : locale === 'vi-VN'
-      ? { timeZone: 'UTC', day: '2-digit', month: '2-digit', year: 'numeric' }
-      : { timeZone: 'UTC', day: 'numeric', month: 'short', year: 'numeric' };
-  return cached(`d${short}|${locale}`, () => new Intl.DateTimeFormat(locale, options)).format(Date.parse(`${date}T00:00:00Z`));
-}
-
-/** The weekday and date of an instant in the campaign's zone, for the header clock. */
-export function formatLongDate(instant: number, timeZone: string, locale: Locale): string {
-  return cached(`l|${timeZone}|${locale}`, () =>
-    new Intl.DateTimeFormat(locale, { timeZone, weekday: 'long', day: 'numeric', month: 'numeric', year: 'numeric' }),
-  ).format(instant);
-}
 
 /** "2 phút trước" from a duration in milliseconds. */
 export function formatAgo(ms: number): string {

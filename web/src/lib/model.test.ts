@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { startOfLocalDay, type CampaignInfo, type UnitInfo, type UnitValues } from '@tiendo/shared';
-import { buildTree, byLag, descendants, rankRows } from './model.js';
+import { buildTree, byLag, descendants, expectedProgress, rankRows } from './model.js';
 import { countdown } from './countdown.js';
 
 const TZ = 'Asia/Ho_Chi_Minh';
@@ -95,5 +95,35 @@ describe('countdown', () => {
     const end = startOfLocalDay('2023-05-21', TZ);
     expect(countdown('2023-05-20', TZ, end + 1000, null)).toEqual({ kind: 'overdue', days: 0 });
     expect(countdown('2023-05-20', TZ, end + 3 * 86_400_000 + 1, null)).toEqual({ kind: 'overdue', days: 3 });
+  });
+});
+
+describe('expectedProgress', () => {
+  const TZ = 'Asia/Ho_Chi_Minh';
+  const base: CampaignInfo = {
+    id: 'c', name: 'c', timeZone: TZ, startDate: '2023-05-01', rootUnit: '42',
+    metrics: [{ key: 'm', name: 'M' }, { key: 'late', name: 'L', startDate: '2023-05-11' }],
+    milestones: [{ name: 'Bộ', date: '2023-05-30', metrics: ['m', 'late'] }, { name: 'Cam kết', date: '2023-05-10', metrics: ['m'] }],
+    status: 'active',
+    commitments: [],
+  };
+
+  it('follows the straight line to the next milestone, as the pace chart draws it', () => {
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-05-01', TZ))).toBe(0);
+    // Half of the ten days to the end of 10 May.
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-05-06', TZ))).toBeCloseTo(0.5, 10);
+    // After 10 May the line runs to the end of 30 May: 20 of 30 days gone on the 21st.
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-05-21', TZ))).toBeCloseTo(20 / 30, 10);
+  });
+
+  it('follows a metric from its own first day to its own milestones', () => {
+    // From 11 May to the end of 30 May: 10 of 20 days gone on the 21st; "Cam kết" does not bind it.
+    expect(expectedProgress(base, 'late', startOfLocalDay('2023-05-21', TZ))).toBeCloseTo(0.5, 10);
+    expect(expectedProgress(base, 'late', startOfLocalDay('2023-05-06', TZ))).toBe(0);
+  });
+
+  it('expects everything once every milestone has passed, and nothing without milestones', () => {
+    expect(expectedProgress(base, 'm', startOfLocalDay('2023-06-02', TZ))).toBe(1);
+    expect(expectedProgress({ ...base, milestones: [] }, 'm', startOfLocalDay('2023-05-06', TZ))).toBeNull();
   });
 });

@@ -6,10 +6,12 @@
 import {
   daysAhead,
   daysLeft,
+  endOfLocalDay,
   finishDate,
   finishOrder,
   isComplete,
   localDate,
+  metricView,
   pace,
   progress,
   rank,
@@ -70,7 +72,7 @@ export interface UnitRow {
   /** The earliest milestone still ahead, which the required rate and status refer to. */
   milestone: MilestoneInfo | null;
   required: number | null;
-  /** Required per day for each milestone, in the campaign's order (null once it has passed). */
+  /** Required per day for each of the metric's milestones, in date order (null once it has passed). */
   needs: (number | null)[];
   finish: string | null;
   /** Days ahead (+) or behind (-) of `milestone` (of the last one when all have passed). */
@@ -87,14 +89,24 @@ export function metricOf(values: ReadonlyMap<string, UnitValues>, code: string, 
   return values.get(code)?.metrics[metric] ?? EMPTY;
 }
 
-/** Milestones by date, earliest first. */
-export function sortedMilestones(campaign: CampaignInfo): MilestoneInfo[] {
-  return [...campaign.milestones].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+/** The milestone of a metric a unit is working towards now: the earliest of its own not yet passed. */
+export function nextMilestone(campaign: CampaignInfo, metric: string, now: number): MilestoneInfo | null {
+  return metricView(campaign, metric).milestones.find((m) => daysLeft(m.date, now, campaign.timeZone) > 0) ?? null;
 }
 
-/** The milestone a unit is working towards now: the earliest not yet passed. */
-export function nextMilestone(campaign: CampaignInfo, now: number): MilestoneInfo | null {
-  return sortedMilestones(campaign).find((m) => daysLeft(m.date, now, campaign.timeZone) > 0) ?? null;
+/**
+ * The share of a metric's target the plan expects by `now`: the straight line from the metric's
+ * first day to the end of its next milestone's day, as the pace chart draws it; 1 once its every
+ * milestone has passed, null when it has none.
+ */
+export function expectedProgress(campaign: CampaignInfo, metric: string, now: number): number | null {
+  const view = metricView(campaign, metric);
+  if (!view.milestones.length) return null;
+  const next = nextMilestone(campaign, metric, now);
+  if (!next) return 1;
+  const start = startOfLocalDay(view.startDate, campaign.timeZone);
+  const end = endOfLocalDay(next.date, campaign.timeZone);
+  return Math.min(1, Math.max(0, (now - start) / (end - start)));
 }
 
 /** Rows for sibling units, in rank order. */
@@ -107,8 +119,8 @@ export function rankRows(
 ): UnitRow[] {
   const tz = campaign.timeZone;
   const startOfToday = startOfLocalDay(localDate(now, tz), tz);
-  const milestones = sortedMilestones(campaign);
-  const upcoming = nextMilestone(campaign, now);
+  const { milestones, startDate } = metricView(campaign, metric);
+  const upcoming = nextMilestone(campaign, metric, now);
   const reference = upcoming ?? milestones.at(-1) ?? null;
 
   const current = units.map((u) => ({ code: u.code, ...metricOf(values, u.code, metric) }));
@@ -126,7 +138,7 @@ export function rankRows(
   const rows = units.map((unit, i): UnitRow => {
     const m = current[i];
     const complete = isComplete(m.value, m.target);
-    const unitPace = pace(m.last7, campaign.startDate, now, tz);
+    const unitPace = pace(m.last7, startDate, now, tz);
     const required = upcoming ? requiredRate(m.value, m.target, upcoming.date, now, tz) : null;
     const finish = finishDate({ ...m, pace: unitPace }, now, tz);
     const status: Status = complete ? 'done'
@@ -168,6 +180,15 @@ export function byLag(rows: readonly UnitRow[]): UnitRow[] {
     return r.pace / r.required;
   };
   return [...rows].sort((a, b) => lag(a) - lag(b) || a.rank - b.rank);
+}
+
+/**
+ * When a unit met a milestone: when the last of the metrics it binds reached its target, or null
+ * while one has not.
+ */
+export function milestoneDone(values: ReadonlyMap<string, UnitValues>, code: string, milestone: MilestoneInfo): number | null {
+  const times = milestone.metrics.map((metric) => metricOf(values, code, metric).completedAt);
+  return times.length && times.every((t) => t !== null) ? Math.max(...(times as number[])) : null;
 }
 
 /** Map colouring input: progress and completion per unit code. */

@@ -21,15 +21,23 @@ export interface PaceChartInput {
   timeZone: string;
   width: number;
   height: number;
+  /** The root font size in px: margins and tick spacing follow the type, which follows the screen. */
+  rem?: number;
 }
 
-export const MARGIN = { top: 26, right: 16, bottom: 26, left: 56 };
+/** Room for the axes' labels around the plot, for a root font size. */
+export function margins(rem = 16) {
+  return { top: Math.round(rem * 1.625), right: rem, bottom: Math.round(rem * 1.625), left: Math.round(rem * 3.5) };
+}
+
+export const MARGIN = margins();
 
 const dayStart = (date: string) => Date.parse(`${date}T00:00:00Z`);
 const dayEnd = (date: string) => dayStart(date) + DAY_MS;
 
 export function paceChart(input: PaceChartInput) {
-  const { series, startDate, milestones, target, value, pace, now, timeZone, width, height } = input;
+  const { series, startDate, milestones, target, value, pace, now, timeZone, width, height, rem = 16 } = input;
+  const MARGIN = margins(rem);
   const today = localDate(now, timeZone);
   const nowT = dayStart(today) + (now - startOfLocalDay(today, timeZone));
   const start = dayStart(startDate);
@@ -75,7 +83,9 @@ export function paceChart(input: PaceChartInput) {
     plans,
     projection,
     finishDate: finishT !== null && finishT <= end ? addDays(today, Math.ceil((target - value) / pace)) : null,
-    xTicks: x.ticks(6).map((t) => ({ x: x(t), date: new Date(t).toISOString().slice(0, 10) })),
-    yTicks: y.ticks(4).map((v) => ({ y: y(v), value: v })),
+    margin: MARGIN,
+    // A date label is about four rem wide: as many as fit, with room between them.
+    xTicks: x.ticks(Math.max(2, Math.min(6, Math.floor((width - MARGIN.left - MARGIN.right) / (rem * 6))))).map((t) => ({ x: x(t), date: new Date(t).toISOString().slice(0, 10) })),
+    yTicks: y.ticks(Math.max(2, Math.min(4, Math.floor((height - MARGIN.top - MARGIN.bottom) / (rem * 2.5))))).map((v) => ({ y: y(v), value: v })),
   };
 }

@@ -2,6 +2,8 @@
  * The live connection: the only module that talks Socket.IO. It holds the scope's snapshot and
  * keeps it equal to the server: changes are applied in sequence order, a gap or a reconnect
  * resumes from the last sequence number, and the last values stay on screen while offline.
+ * A refused key (unknown, revoked, or not allowed the scope) ends the connection for good: a
+ * screen cannot mend that by retrying, so it says why and waits for a person.
  */
 import { io, type Socket } from 'socket.io-client';
 import {
@@ -22,8 +24,16 @@ import {
 
 export type LiveSocket = Pick<
   Socket<ServerToClientEvents, ClientToServerEvents>,
-  'on' | 'emit' | 'connect' | 'connected' | 'active'
+  'on' | 'emit' | 'connect' | 'disconnect' | 'connected' | 'active'
 >;
+
+/** Why the server will not show this screen anything: its key is unknown, revoked or out of scope. */
+export interface Refusal {
+  code: Extract<RefusalCode, 'unauthorized' | 'forbidden'>;
+  message: string;
+}
+
+const isRefusal = (code: unknown): code is Refusal['code'] => code === 'unauthorized' || code === 'forbidden';
 
 export type ConnectionState = 'connecting' | 'live' | 'offline' | 'rejected';
 
@@ -68,6 +78,8 @@ export class LiveStore {
   celebration = $state.raw<Completion | null>(null);
   /** The last boundary map an admin confirmed, while this screen was connected. */
   mapChange = $state.raw<MapChangedMessage | null>(null);
+  /** Set once the server refused the key; nothing is retried after it. */
+  refusal = $state.raw<Refusal | null>(null);
 
   #socket: LiveSocket;
   #now: () => number;
@@ -78,35 +90,35 @@ export class LiveStore {
   #subscribeTimer: ReturnType<typeof setTimeout> | undefined;
   #retryTimer: ReturnType<typeof setTimeout> | undefined;
   #nextId = 1;
-  /** The server refused the key: trying it again cannot help. */
-  #refused = false;
+  #onRefused: (refusal: Refusal) => void;
 
-  constructor(socket: LiveSocket, now: () => number = Date.now) {
+  constructor(socket: LiveSocket, now: () => number = Date.now, onRefused: (refusal: Refusal) => void = () => {}) {
     this.#socket = socket;
     this.#now = now;
+    this.#onRefused = onRefused;
     socket.on('connect', () => {
-      this.connection = 'connecting';
+      // With nothing to follow yet (no campaign on the server), being connected is all there is.
+      this.connection = this.#want ? 'connecting' : 'live';
       this.#subscribe();
     });
     socket.on('disconnect', (reason) => {
-      this.connection = this.#refused ? 'rejected' : 'offline';
+      if (this.refusal) return;
+      this.connection = 'offline';
       this.#pending = false;
       this.#buffer = [];
-      // Socket.IO does not reconnect by itself after the server closed the connection; after
-      // the server ended the key's access, nothing would come of it.
-      if (reason === 'io server disconnect' && !this.#refused) this.#retry(() => socket.connect());
+      // Socket.IO does not reconnect by itself after the server closed the connection (after
+      // the server ended the key's access, nothing would come of it: see the return above).
+      if (reason === 'io server disconnect') this.#retry(() => socket.connect());
     });
     socket.on('connect_error', (error) => {
-      const code = (error as Error & { data?: { code?: RefusalCode } }).data?.code;
-      this.#refused = code === 'unauthorized' || code === 'forbidden';
-      this.connection = this.#refused ? 'rejected' : 'offline';
-      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps
-      // trying, unless the key itself was refused.
-      if (!socket.active && !this.#refused) this.#retry(() => socket.connect());
+      const code = (error as Error & { data?: { code?: unknown } }).data?.code;
+      if (isRefusal(code)) return this.#refuse({ code, message: error.message });
+      this.connection = 'offline';
+      // A refusal by the server's middleware stops the automatic reconnection; a TV keeps trying.
+      if (!socket.active) this.#retry(() => socket.connect());
     });
-    socket.on('accessEnded', () => {
-      this.#refused = true;
-      this.connection = 'rejected';
+    socket.on('accessEnded', (message) => {
+      if (isRefusal(message.code)) this.#refuse({ code: message.code, message: message.message });
     });
     socket.on('changes', (message) => this.#onChanges(message));
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
@@ -169,9 +181,9 @@ export class LiveStore {
     this.#pending = false;
     clearTimeout(this.#subscribeTimer);
     if (!reply.ok) {
-      const refused = reply.code === 'unauthorized' || reply.code === 'forbidden';
-      this.connection = refused ? 'rejected' : 'offline';
-      if (!refused) this.#retry(() => this.#subscribe());
+      if (isRefusal(reply.code)) return this.#refuse({ code: reply.code, message: reply.error });
+      this.connection = 'offline';
+      this.#retry(() => this.#subscribe());
       return;
     }
     const clientNow = this.#now();
@@ -304,6 +316,17 @@ export class LiveStore {
       .map((item) => ({ ...item, id: this.#nextId++ }));
   }
 
+  #refuse(refusal: Refusal): void {
+    if (this.refusal) return;
+    this.refusal = refusal;
+    this.connection = 'rejected';
+    this.#pending = false;
+    clearTimeout(this.#subscribeTimer);
+    clearTimeout(this.#retryTimer);
+    this.#socket.disconnect();
+    this.#onRefused(refusal);
+  }
+
   #retry(action: () => void): void {
     clearTimeout(this.#retryTimer);
     this.#retryTimer = setTimeout(action, RETRY_MS);
@@ -311,12 +334,12 @@ export class LiveStore {
 }
 
 /** The browser's connection: same origin, default path, the display key in the handshake. */
-export function connectLive(key: string | null): LiveStore {
+export function connectLive(key: string | null, onRefused?: (refusal: Refusal) => void): LiveStore {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     auth: key ? { key } : {},
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
     reconnectionDelayMax: 10_000,
   });
-  return new LiveStore(socket);
+  return new LiveStore(socket, Date.now, onRefused);
 }

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CampaignInfo, ChangeMessage, SubscribeReply, SubscribeRequest, UnitInfo, UnitValues } from '@tiendo/shared';
-import { LiveStore, type LiveSocket } from './live.svelte.js';
+import { LiveStore, type LiveSocket, type Refusal } from './live.svelte.js';
 
 type Listener = (...args: any[]) => void;
 
@@ -9,6 +9,7 @@ class FakeSocket {
   connected = false;
   active = true;
   connects = 0;
+  disconnects = 0;
   readonly listeners = new Map<string, Listener[]>();
   readonly subscribes: { request: SubscribeRequest; reply: (r: SubscribeReply) => void }[] = [];
   readonly unsubscribes: unknown[] = [];
@@ -26,6 +27,11 @@ class FakeSocket {
     this.connects++;
     this.connected = true;
     this.fire('connect');
+    return this;
+  }
+  disconnect() {
+    this.disconnects++;
+    this.connected = false;
     return this;
   }
   fire(event: string, ...args: unknown[]) {
@@ -153,33 +159,66 @@ describe('LiveStore', () => {
     expect(socket.connects).toBe(before + 1);
   });
 
-  it('stops when the server refused the key', () => {
-    socket.drop();
-    socket.active = false;
-    socket.fire('connect_error', Object.assign(new Error('Authorization: unknown or revoked api key'), { data: { code: 'unauthorized' } }));
-    expect(store.connection).toBe('rejected');
-    const before = socket.connects;
-    vi.advanceTimersByTime(60_000);
-    expect(socket.connects).toBe(before);
+  describe('a refused key', () => {
+    let refused: Refusal[];
+    beforeEach(() => {
+      refused = [];
+      socket = new FakeSocket();
+      store = new LiveStore(socket as unknown as LiveSocket, () => Date.now(), (r) => refused.push(r));
+      socket.connect();
+      store.watch('ha-tinh', '42');
+    });
+
+    const expectGivenUp = (code: string) => {
+      expect(store.connection).toBe('rejected');
+      expect(store.refusal?.code).toBe(code);
+      expect(refused.map((r) => r.code)).toEqual([code]);
+      expect(socket.disconnects).toBe(1);
+      const attempts = [socket.connects, socket.subscribes.length];
+      vi.advanceTimersByTime(60_000);
+      expect([socket.connects, socket.subscribes.length]).toEqual(attempts);
+    };
+
+    it('is refused at the handshake', () => {
+      socket.drop();
+      socket.active = false;
+      socket.fire('connect_error', Object.assign(new Error('Authorization: unknown or revoked api key'), { data: { code: 'unauthorized' } }));
+      expectGivenUp('unauthorized');
+    });
+
+    it('is refused a subscription, keeping the values it had', () => {
+      socket.lastSubscribe.reply(snapshotReply(10, [unit('42', 50)]));
+      socket.drop();
+      socket.connect();
+      socket.lastSubscribe.reply({ ok: false, code: 'forbidden', error: 'scope 42 is outside the key' });
+      expectGivenUp('forbidden');
+      expect(valueOf(store, '42')).toBe(50);
+    });
+
+    it('loses its access when the key is revoked', () => {
+      socket.lastSubscribe.reply(snapshotReply(10, [unit('42', 50)]));
+      socket.fire('accessEnded', { code: 'unauthorized', message: 'the key was revoked' });
+      socket.connected = false;
+      socket.fire('disconnect', 'io server disconnect');
+      expectGivenUp('unauthorized');
+      expect(store.refusal?.message).toBe('the key was revoked');
+    });
+
+    it('is not a server that is merely busy', () => {
+      socket.lastSubscribe.reply({ ok: false, code: 'busy', error: 'too many subscriptions' });
+      expect(store.connection).toBe('offline');
+      expect(store.refusal).toBeNull();
+      vi.advanceTimersByTime(5_000);
+      expect(socket.subscribes).toHaveLength(2);
+    });
   });
 
-  it('stops when the server ends the access of its key', () => {
-    socket.fire('accessEnded', { code: 'unauthorized', message: 'Authorization: this key was revoked' });
-    socket.connected = false;
-    socket.fire('disconnect', 'io server disconnect');
-    expect(store.connection).toBe('rejected');
-    const before = socket.connects;
-    vi.advanceTimersByTime(60_000);
-    expect(socket.connects).toBe(before);
-  });
-
-  it('stops subscribing when the scope is refused', () => {
-    store.watch('ha-tinh', '443');
-    socket.lastSubscribe.reply({ ok: false, code: 'forbidden', error: 'scope: this key may only display unit 445 and below, not 443' });
-    expect(store.connection).toBe('rejected');
-    const before = socket.subscribes.length;
-    vi.advanceTimersByTime(60_000);
-    expect(socket.subscribes).toHaveLength(before);
+  it('counts as live when connected with nothing to follow (no campaign yet)', () => {
+    const other = new FakeSocket();
+    const idle = new LiveStore(other as unknown as LiveSocket);
+    other.connect();
+    expect(idle.connection).toBe('live');
+    expect(other.subscribes).toHaveLength(0);
   });
 
   it('announces completions and celebrates a district reaching its target', () => {

@@ -7,12 +7,15 @@ const vi = {
   noData: 'Chưa có số liệu',
   complete: 'Hoàn thành',
   completeMark: 'Đã hoàn thành',
-  schematic: 'Sơ đồ minh họa, không theo tỉ lệ',
+  schematic: 'Sơ đồ minh họa, không theo tỷ lệ',
   noBoundary: 'Chưa có ranh giới',
   tapAgain: 'Chạm lần nữa để xem chi tiết',
+  againstPlan: 'So với kế hoạch',
+  planToday: 'kế hoạch hôm nay {expected}',
+  planClasses: ['Chậm nhiều', 'Chậm', 'Đúng kế hoạch', 'Vượt kế hoạch'],
 };
 
-const en: typeof vi = {
+const en: MapStrings = {
   map: 'Progress map',
   progress: 'Progress',
   noData: 'No data',
@@ -21,9 +24,12 @@ const en: typeof vi = {
   schematic: 'Schematic, not to scale',
   noBoundary: 'No boundary yet',
   tapAgain: 'Tap again to open',
+  againstPlan: 'Against plan',
+  planToday: 'plan today {expected}',
+  planClasses: ['Far behind', 'Behind', 'On plan', 'Ahead'],
 };
 
-export type MapStrings = typeof vi;
+export type MapStrings = { [K in keyof typeof vi]: (typeof vi)[K] extends string ? string : string[] };
 
 export function mapStrings(locale: Locale): MapStrings {
   return locale === 'en-US' ? en : vi;

@@ -1,7 +1,8 @@
 /**
  * The district chief's day in real Chromium at 390×844: the communes of Thạch Hà that fell
  * silent, with the last record of each and who sent it (a person or a key), and entering work
- * on a silent commune's behalf from there, which the audit trail records. The silence API keeps
+ * on a silent commune's behalf from there, which the audit trail records; the district's ranking
+ * marks the silent communes. The silence API keeps
  * to the reader's scope and refuses bad hours with a clear 400.
  */
 import { readFileSync } from 'node:fs';
@@ -114,6 +115,17 @@ describe.skipIf(!hasChromium)('the district chief\'s day in Chromium (skipped wh
     ]);
     const { body: silence } = await chief.request<SilenceReport>('GET', `/api/v1/campaigns/ha-tinh/silence?scope=${DISTRICT}`);
     expect(silence.silent.map((s) => s.unit)).not.toContain(silentOne);
+  });
+
+  it('marks the silent communes in the district\'s ranking', async () => {
+    await page.goto(`${server.url}/district/${DISTRICT}`);
+    const marked = () => page.locator('[data-testid=rank-row]:has([data-testid=silent])').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')!).sort());
+    const { body } = await chief.request<SilenceReport>('GET', `/api/v1/campaigns/ha-tinh/silence?scope=${DISTRICT}`);
+    expect(body.silent).toHaveLength(communes.length - 4);
+    await expect.poll(marked, { timeout: 30_000 }).toEqual(body.silent.map((s) => s.unit).sort());
+    expect(await marked()).not.toContain(BY_OFFICER);
+    await noSidewaysScroll();
+    await page.locator('section.ranking').screenshot({ path: artifact('chief-district-silent.png') });
   });
 
   it('keeps silence to the reader\'s scope and refuses bad hours', async () => {

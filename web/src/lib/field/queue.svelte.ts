@@ -7,11 +7,13 @@
  */
 import { outcomeOf, requestOf, type FieldRecord } from './entry';
 import { send } from './api';
-import { recordsOf, saveRecord } from './store';
+import { deleteRecords, recordsOf, saveRecord } from './store';
 
 const CHECK_MS = 2_000;
 const FIRST_RETRY_MS = 5_000;
 const LAST_RETRY_MS = 60_000;
+/** Counted records are shown for a week, then forgotten by the phone (the server has them). */
+const KEEP_RECORDED_MS = 7 * 86_400_000;
 
 export class FieldQueue {
   records = $state.raw<FieldRecord[]>([]);
@@ -37,7 +39,10 @@ export class FieldQueue {
   /** Loads the kept records and starts sending; returns the function that stops it. */
   async start(): Promise<() => void> {
     this.online = navigator.onLine;
-    this.records = (await recordsOf(this.owner)).sort((a, b) => b.createdAt - a.createdAt);
+    const kept = await recordsOf(this.owner);
+    const old = kept.filter((r) => r.state === 'recorded' && r.createdAt < Date.now() - KEEP_RECORDED_MS);
+    if (old.length) await deleteRecords(old.map((r) => r.id));
+    this.records = kept.filter((r) => !old.includes(r)).sort((a, b) => b.createdAt - a.createdAt);
     const online = () => {
       this.online = true;
       this.#nextTry = 0;

@@ -31,6 +31,11 @@ export async function saveRecord(record: FieldRecord): Promise<void> {
   await (await db()).put('records', record);
 }
 
+export async function deleteRecords(ids: string[]): Promise<void> {
+  const tx = (await db()).transaction('records', 'readwrite');
+  await Promise.all([...ids.map((id) => tx.store.delete(id)), tx.done]);
+}
+
 /** The last answer kept under a name, and when it was kept. */
 export async function cached<T>(name: string): Promise<{ value: T; at: number } | undefined> {
   return (await (await db()).get('cache', name)) as { value: T; at: number } | undefined;

@@ -158,7 +158,7 @@ describe.skipIf(!hasChromium)('importing a boundary file in Chromium (skipped wh
     expect(await wall.locator('[data-testid=map-strip] text').textContent()).toBe('Chưa có ranh giới');
     const labels = await mapLabels(wall);
     expect(labels.map((l) => l.code).sort()).toEqual(boundaries.units.filter((u) => u.level === 'district').map((u) => u.code).sort());
-    expect(labels.find((l) => l.code === '449')!.text).toBe('TX Kỳ Anh');
+    expect(labels.find((l) => l.code === '449')!.text).toBe('TX. Kỳ Anh');
     expect(Math.min(...labels.map((l) => l.size))).toBeGreaterThanOrEqual(15.5);
     expect(labels.find((l) => l.code === '436')!.leader).toBe(true);
   });

@@ -7,6 +7,8 @@ export default {
   kit: {
     // The server mounts the built handler, so pages, API and socket share one port.
     adapter: adapter({ out: 'build' }),
+    // Only the field pages register the service worker (src/lib/field/sw.ts): a wall has no use for it.
+    serviceWorker: { register: false },
     // Pages load only from their own origin. SvelteKit gives its inline start-up script a nonce
     // per page; style attributes in components need 'unsafe-inline' for styles only.
     csp: {

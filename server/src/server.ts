@@ -141,8 +141,12 @@ async function mountWeb(app: NestExpressApplication, webDir: string): Promise<vo
   const file = join(webDir, 'handler.js');
   if (!existsSync(file)) return;
   const { handler } = (await import(pathToFileURL(file).href)) as { handler: (req: Request, res: Response, next: NextFunction) => void };
-  app.use((req: Request, res: Response, next: NextFunction) =>
-    req.path.startsWith('/api/') || req.path.startsWith('/socket.io/') || req.path === '/metrics' ? next() : handler(req, res, next));
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (req.path.startsWith('/api/') || req.path.startsWith('/socket.io/') || req.path === '/metrics') return next();
+    // A service worker runs under its script's policy: it fetches the app's own files to keep them.
+    if (req.path === '/service-worker.js') res.setHeader('Content-Security-Policy', "default-src 'self'");
+    handler(req, res, next);
+  });
 }
 
 /**

@@ -9,3 +9,4 @@ export * from './maps.js';
 export * from './admin.js';
 export * from './district-points.js';
 export * from './office.js';
+export * from './field.js';

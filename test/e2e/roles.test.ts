@@ -43,6 +43,15 @@ const unique = () => `${process.pid}${n++}`;
 
 const ROUTES: Route[] = [
   {
+    name: 'GET /api/v1/campaigns/:id/standing (a commune)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/standing?unit=18586'),
+    // It names who sent each record: readers of the commune only, even with public displays.
+    expect: { nobody: 401, districtAdmin: 403 }, otherwise: 200,
+  },
+  {
+    name: 'GET /api/v1/campaigns/:id/silence (a district)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/silence?scope=445'),
+    expect: { nobody: 401, communeKey: 403, officer: 403, districtAdmin: 403 }, otherwise: 200,
+  },
+  {
     name: 'GET /api/v1/session', call: (w) => as(w, 'GET', '/api/v1/session'),
     expect: { nobody: 401, display: 404, ingest: 404, adminKey: 404, communeKey: 404 }, otherwise: 200,
   },

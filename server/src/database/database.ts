@@ -16,6 +16,7 @@ import { Migration20261127000000 } from '../migrations/Migration20261127000000.j
 import { Migration20261128000000 } from '../migrations/Migration20261128000000.js';
 import { Migration20261130000000 } from '../migrations/Migration20261130000000.js';
 import { Migration20261130030000 } from '../migrations/Migration20261130030000.js';
+import { Migration20261130040000 } from '../migrations/Migration20261130040000.js';
 import { Migration20261130050000 } from '../migrations/Migration20261130050000.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
@@ -54,6 +55,7 @@ export class Database {
           { name: 'Migration20261128000000', class: Migration20261128000000 },
           { name: 'Migration20261130000000', class: Migration20261130000000 },
           { name: 'Migration20261130030000', class: Migration20261130030000 },
+          { name: 'Migration20261130040000', class: Migration20261130040000 },
           { name: 'Migration20261130050000', class: Migration20261130050000 },
         ],
         transactional: true,

@@ -7,7 +7,7 @@
 import type {
   AuditPage, CampaignInfo, CatalogImportPreview, CountImportPreview, CountImportResult, DerivedFigures, EveningReport, EventBatchResult,
   HistoryResponse, KeyCreated, KeyInfo, KeyRevoked, MapImportPreview, MapVersionInfo, NoteInfo, PersonCreated, PersonInfo, ProgressRow,
-  ProgressTable, ReportBatchResult, SeriesResponse, SessionInfo, Snapshot, TargetImportPreview, TargetRow, TargetVersion, UnitInfo,
+  ProgressTable, ReportBatchResult, SeriesResponse, SessionInfo, SilenceReport, Snapshot, Standing, TargetImportPreview, TargetRow, TargetVersion, UnitInfo,
 } from '@tiendo/shared';
 import { z } from 'zod';
 import type { SnapshotWithFigures } from '../controllers/campaigns.controller.js';
@@ -113,6 +113,54 @@ const derivedFigures = exactly<DerivedFigures>()(z.object({
 
 export const snapshotWithFigures = exactly<SnapshotWithFigures>()(snapshot.extend({
   derived: z.record(z.string(), z.record(z.string(), derivedFigures)).describe('by unit code, then metric'),
+}));
+
+const sender = z.object({ kind: z.enum(['person', 'key']), name: z.string() }).nullable().describe('a person\'s name, or a key\'s');
+
+export const standing = exactly<Standing>()(z.object({
+  campaign: z.string(),
+  unit: unitInfo,
+  parent: unitInfo.nullable(),
+  serverTime: epochMs,
+  metrics: z.array(z.object({
+    metric: z.string(),
+    value: z.int(),
+    target: z.int(),
+    today: z.int(),
+    completedAt: epochMs.nullable(),
+    rank: z.int().min(1).nullable().describe('among the communes of the same parent'),
+    of: count.describe('communes of the same parent'),
+    derived: derivedFigures,
+  })),
+  entries: z.array(z.object({
+    id: z.string(),
+    origin: z.enum(['event', 'report']).describe('report: the difference a cumulative total made'),
+    metric: z.string(),
+    delta: z.int(),
+    occurredAt: z.string().describe('ISO 8601'),
+    receivedAt: z.string().describe('ISO 8601'),
+    source: z.string().nullable(),
+    reason: z.string().nullable(),
+    confirmed: z.boolean(),
+    sender,
+  })).describe('the commune\'s records of today, newest first, at most 100'),
+}));
+
+export const silenceReport = exactly<SilenceReport>()(z.object({
+  campaign: z.string(),
+  scope: z.string(),
+  hours: z.number(),
+  since: z.string().describe('ISO 8601: communes with nothing received since are silent'),
+  serverTime: epochMs,
+  communes: count.describe('communes in the scope'),
+  silent: z.array(z.object({
+    unit: z.string(),
+    name: z.string(),
+    parentName: z.string().nullable(),
+    last: z.object({
+      receivedAt: z.string(), occurredAt: z.string(), metric: z.string(), delta: z.int(), source: z.string().nullable(), sender,
+    }).nullable().describe('the latest record by arrival; null when it never reported'),
+  })).describe('never reported first, then the longest silent'),
 }));
 
 export const seriesResponse = exactly<SeriesResponse>()(z.object({

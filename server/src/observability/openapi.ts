@@ -157,6 +157,21 @@ export const ROUTES: Record<string, RouteDoc> = {
     ok: { status: 200, description: 'the scope that day', schema: shapes.historyResponse, name: 'History' },
     errors: { ...REFUSALS, 404: 'an unknown campaign', 422: 'a missing or malformed date, or a scope that is not a unit of the campaign' },
   },
+  'GET /api/v1/campaigns/{id}/standing': {
+    tag: 'field', summary: 'Where a commune stands, and its records of today', auth: 'key',
+    description: 'A key or a signed-in person whose scope holds the commune (a public display does not open it: records name their senders). Per metric its value, target, rank among the communes of its parent and what each milestone needs per day.',
+    parameters: [campaignId, { name: 'unit', in: 'query', required: true, description: 'GSO code of a commune' }],
+    ok: { status: 200, description: 'the commune now', schema: shapes.standing, name: 'Standing' },
+    errors: { ...REFUSALS, 400: 'a query parameter given twice or malformed', 404: 'an unknown campaign', 422: 'no unit, or a unit that is not a commune of the campaign' },
+  },
+  'GET /api/v1/campaigns/{id}/silence': {
+    tag: 'field', summary: 'The communes of a scope with nothing received for some hours', auth: 'key',
+    description: 'A key or a signed-in person whose scope holds the scope. Each silent commune with its latest record by arrival and its sender.',
+    parameters: [campaignId, { name: 'scope', in: 'query', description: 'GSO code (default: the reader\'s own unit)' },
+      { name: 'hours', in: 'query', description: 'more than 0, at most 720, decimals allowed (default 6)' }],
+    ok: { status: 200, description: 'the silent communes', schema: shapes.silenceReport, name: 'SilenceReport' },
+    errors: { ...REFUSALS, 400: 'hours out of range or not a number, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+  },
   'GET /api/v1/keys': {
     tag: 'admin', summary: 'The keys of the admin key\'s scope', auth: 'key',
     description: 'An admin key. Names, roles, scopes and dates; never the secret.',

@@ -66,6 +66,9 @@ export interface NewReport {
   source: string | null;
 }
 
+/** Writes the audit rows of the records a batch really added, in the batch's own transaction. */
+export type RecordAudit = (em: EntityManager, fresh: NewEvent[]) => Promise<void>;
+
 /** A commune counter would drop below zero, now or at the instant of a correction: the whole batch is refused. */
 export class NegativeCounterError extends Error {
   constructor(readonly counter: CounterKey & { value: number; at?: string; path?: string }) {
@@ -108,12 +111,18 @@ const eventKey = (e: { campaign: string; sender: string; origin: EventOrigin; id
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
+/** The records of a batch that were inserted, not known before. */
+function fresh(events: NewEvent[], inserted: InsertedEvent[]): NewEvent[] {
+  const added = new Set(inserted.map((r) => key(r.campaign_id, r.sender_scope, r.origin, r.id)));
+  return events.filter((e) => added.has(eventKey(e)));
+}
+
 @Injectable()
 export class IngestRepository {
   constructor(private readonly db: Database) {}
 
   /** Appends events; returns how many were new and the sequence number of the change. */
-  async appendEvents(events: NewEvent[]): Promise<{ inserted: number; seq: number | null }> {
+  async appendEvents(events: NewEvent[], audit?: RecordAudit): Promise<{ inserted: number; seq: number | null }> {
     return this.db.em().transactional(async (em) => {
       const inserted = await this.insertEvents(em, events);
       if (inserted.length < events.length) await this.checkRetries(em, events, inserted);
@@ -121,6 +130,7 @@ export class IngestRepository {
       const seq = await this.nextSeq(em);
       await this.checkCorrections(em, events, inserted);
       await this.applyInserted(em, seq, inserted);
+      await audit?.(em, fresh(events, inserted));
       return { inserted: inserted.length, seq };
     });
   }
@@ -134,6 +144,7 @@ export class IngestRepository {
   async appendDecided(
     decide: (reader: CounterReader) => Promise<NewEvent[]>,
     within?: (em: EntityManager, events: NewEvent[]) => Promise<void>,
+    audit?: RecordAudit,
   ): Promise<{ inserted: number; seq: number | null }> {
     return this.db.em().transactional(async (em) => {
       const seq = await this.nextSeq(em);
@@ -147,6 +158,7 @@ export class IngestRepository {
       if (!inserted.length) return { inserted: 0, seq: null };
       await this.checkCorrections(em, events, inserted);
       await this.applyInserted(em, seq, inserted);
+      await audit?.(em, fresh(events, inserted));
       return { inserted: inserted.length, seq };
     });
   }

@@ -12,7 +12,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { DEFAULT_PLAUSIBILITY, localDate, type CumulativeReport, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
 import { describeIssues, eventBatchSchema, reportBatchSchema } from '@tiendo/shared/schemas';
 import type { z } from 'zod';
-import { IngestRepository, type NewEvent } from '../repositories/ingest.repository.js';
+import { actorOf } from '../admin/actor.js';
+import { AuditRepository } from '../repositories/audit.repository.js';
+import { IngestRepository, type NewEvent, type RecordAudit } from '../repositories/ingest.repository.js';
 import type { Principal } from './auth.service.js';
 import { Clock } from './clock.js';
 import type { LiveTree } from './live-tree.js';
@@ -55,6 +57,7 @@ export class IngestService {
     private readonly repository: IngestRepository,
     private readonly live: LiveService,
     private readonly clock: Clock,
+    private readonly audit: AuditRepository,
   ) {}
 
   async ingestEvents(body: unknown, principal: Principal): Promise<EventBatchResult> {
@@ -67,7 +70,7 @@ export class IngestService {
     }));
     refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
     this.checkPlausible([...rows, ...batchTotals(rows)]);
-    const { inserted, seq } = await this.repository.appendEvents(rows);
+    const { inserted, seq } = await this.repository.appendEvents(rows, this.auditOf(principal));
     return { accepted: inserted, duplicates: rows.length - inserted, seq };
   }
 
@@ -128,8 +131,23 @@ export class IngestService {
         });
       });
       return events;
-    }, within);
+    }, within, this.auditOf(principal));
     return { accepted: inserted, unchanged, duplicates, seq };
+  }
+
+  /**
+   * The audit trail of counts: every correction, whoever sends it, and every record a person
+   * enters for a commune other than their own (a chief on a commune's behalf). A system's
+   * ordinary records are the event log itself.
+   */
+  private auditOf(principal: Principal): RecordAudit {
+    const actor = actorOf(principal);
+    return (em, fresh) => this.audit.record(em, actor, fresh
+      .filter((e) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope))
+      .map((e) => ({
+        action: e.delta < 0 ? 'count.correct' : 'count.on-behalf', entity: e.origin, entityId: e.id, unit: e.unit, campaign: e.campaign,
+        after: { metric: e.metric, delta: e.delta, occurredAt: e.occurredAt, source: e.source, confirmed: e.confirmed }, reason: e.reason,
+      })));
   }
 
   /**

@@ -187,8 +187,10 @@ describe('a province runs its own campaign from an empty database', () => {
     expect(own.status).toBe(200);
     const other = await officerSession.request('POST', '/api/v1/events', { events: [event({ campaign: 'ha-tinh-2026', metric: 'cccd', unit: '18589', delta: 7 })] });
     expect(other).toMatchObject({ status: 403, body: { message: expect.stringMatching(/you may only report for unit 18586/) } });
-    const snapshot = (await get<Snapshot>(server.url, '/api/v1/campaigns/ha-tinh-2026/snapshot?scope=18586', key.body.key)).body;
-    expect(snapshot.values[0].metrics.cccd).toMatchObject({ value: 127, target: 4321 });
+    // Screens follow the change log, on PostgreSQL a moment after the answer: wait for it.
+    const cccd = async () => (await get<Snapshot>(server.url, '/api/v1/campaigns/ha-tinh-2026/snapshot?scope=18586', key.body.key)).body.values[0].metrics.cccd;
+    await expect.poll(async () => (await cccd()).value, { timeout: 5000 }).toBe(127);
+    expect(await cccd()).toMatchObject({ value: 127, target: 4321 });
   });
 
   it('ends every session of a disabled person at once', async () => {
@@ -261,7 +263,9 @@ describe('a province of two levels, as since 1 July 2025', () => {
     const key = (await admin.request<{ key: string }>('POST', '/api/v1/keys', { name: 'Xã 1', role: 'ingest', scope: '99001' })).body.key;
     expect((await postEvents(server.url, key, [event({ campaign: 'thu-nghiem', metric: 'vneid', unit: '99001', delta: 300 })])).status).toBe(200);
 
-    const { body } = await admin.request<Snapshot>('GET', '/api/v1/campaigns/thu-nghiem/snapshot?scope=99');
+    const snapshot = async () => (await admin.request<Snapshot>('GET', '/api/v1/campaigns/thu-nghiem/snapshot?scope=99')).body;
+    await expect.poll(async () => (await snapshot()).values.find((v) => v.code === '99')!.metrics.vneid.value, { timeout: 5000 }).toBe(300);
+    const body = await snapshot();
     expect(new Set(body.units.map((u) => u.level))).toEqual(new Set(['province', 'commune']));
     expect(JSON.stringify(body)).not.toMatch(/district|huyện|Huyện/);
     const province = body.values.find((v) => v.code === '99')!.metrics.vneid;

@@ -90,6 +90,8 @@ describe.skipIf(!hasChromium)('a wall that cannot be live, in Chromium (skipped 
     try {
       const page = await open(browser, server, '/');
       await waitForCounters(page, expectedCounters(await snapshot(server)));
+      // This browser is new, so its store is empty: the map must have arrived before the network goes.
+      await expect.poll(() => mapPaths(page), { timeout: 15_000 }).toBe(13);
       await browser.setOffline(true);
       await expect.poll(() => banner(page).textContent(), { timeout: 30_000 }).toContain('Mất tín hiệu');
       const first = await banner(page).textContent();

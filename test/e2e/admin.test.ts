@@ -276,6 +276,19 @@ describe('a province of two levels, as since 1 July 2025', () => {
     expect(new Set(targets).size).toBeGreaterThan(1);
   });
 
+  it('lets only an administrator who may place a catalog confirm it, whoever read it', async () => {
+    // The province read again, hung nowhere (no parent): its administrator may place it.
+    const file = catalogCsv(twoLevelCatalog().map((u) => (u.code === '99' ? { ...u, parent: '' } : u)));
+    const read = await admin.request<{ ok: boolean; importId: string }>('POST', '/api/v1/units/import?name=don-vi.csv', undefined, { bytes: file, type: 'text/csv' });
+    expect(read.body).toMatchObject({ ok: true, importId: expect.any(String) });
+    const made = await admin.request<PersonCreated>('POST', '/api/v1/people', { login: 'qt.xa1', name: 'Quản trị xã 1', role: 'admin', scope: '99001' });
+    const communeAdmin = await signInFirstTime(server.url, 'qt.xa1', made.body.oneTimePassword!, 'quản trị một xã');
+    expect(await communeAdmin.request('POST', `/api/v1/units/import/${read.body.importId}/confirm`))
+      .toMatchObject({ status: 403, body: { message: 'file: unit 99 would be placed outside your unit 99001' } });
+    // Refused, the catalog waits for one who may place it.
+    expect(await admin.request('POST', `/api/v1/units/import/${read.body.importId}/confirm`)).toMatchObject({ status: 200, body: { units: 25 } });
+  });
+
   it('shows the catalog problems of a bad file before anything is loaded', async () => {
     const units = twoLevelCatalog(3);
     const bad = catalogCsv([...units, { ...units[1] }, { code: '99100', name: 'Xã Lạc', type: 'Xã', parent: '98' }, { code: '99101', name: 'Xã Sai', type: 'Ấp', parent: '99' }]);

@@ -193,6 +193,21 @@ describe('a province runs its own campaign from an empty database', () => {
     expect(await cccd()).toMatchObject({ value: 127, target: 4321 });
   });
 
+  it('lists to a kiosk turning through every campaign those whose whole wall its key may show', async () => {
+    const key = async (scope: string) => (await admin.request<{ key: string }>('POST', '/api/v1/keys', { name: `TV ${scope}`, role: 'display', scope })).body.key;
+    const readable = async (k?: string) => {
+      const answer = await get<CampaignInfo[] | { message: string }>(server.url, '/api/v1/campaigns?readable=true', k);
+      return answer.status === 200 ? (answer.body as CampaignInfo[]).map((c) => c.id) : answer;
+    };
+    expect(await readable(await key('42'))).toEqual(['ha-tinh-2026']);
+    // A district's TV may show its district, not the province's wall.
+    expect(await readable(await key('445'))).toEqual([]);
+    expect((await get<CampaignInfo[]>(server.url, '/api/v1/campaigns')).body.map((c) => c.id)).toEqual(['ha-tinh-2026']);
+    // These displays are not public: a kiosk without a key is told so.
+    expect(await readable()).toMatchObject({ status: 401, body: { message: 'Authorization: a display key is required, or sign in' } });
+    expect(await get(server.url, '/api/v1/campaigns?readable=yes')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^readable: /) } });
+  });
+
   it('ends every session of a disabled person at once', async () => {
     const officerSession = new Session(server.url);
     expect((await officerSession.signIn('canbo.18586', 'officer password 1')).status).toBe(200);

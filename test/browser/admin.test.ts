@@ -10,7 +10,7 @@
 import type { CampaignInfo, UnitInfo } from '@tiendo/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoPeople, submitSignIn, type DemoPeople } from '../helpers/admin.js';
+import { demoPeople, submitSignIn, wholeAuditTrail, type DemoPeople } from '../helpers/admin.js';
 import { get, post } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { Session } from '../helpers/production.js';
@@ -406,16 +406,8 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
   });
 
   it('lists every step in the audit trail with its author, filters by kind, and exports the same as CSV', async () => {
-    await page.goto(`${server.url}/admin/audit`);
-    const rows = page.getByTestId('audit-row');
-    await rows.first().waitFor();
-    // Page after page, as far back as the campaign's creation.
-    const more = page.getByRole('button', { name: 'Xem thêm' });
-    while (await more.count()) {
-      const shown = await rows.count();
-      await more.click();
-      await expect.poll(() => rows.count()).toBeGreaterThan(shown);
-    }
+    // As far back as the campaign's creation.
+    const rows = await wholeAuditTrail(page, server.url);
     const entries = await rows.evaluateAll((list) => list.map((r) => ({ action: r.getAttribute('data-action'), count: Number(r.getAttribute('data-count')), text: r.textContent ?? '' })));
     const by = (action: string, author: string) => entries.filter((e) => e.action === action && e.text.includes(author));
     expect(by('campaign.create', 'Quản trị hệ thống')).toHaveLength(1);

@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, formatCount, formatProgress, localDate, type UnitInfo } from '@tiendo/shared';
-import { submitSignIn } from '../helpers/admin.js';
+import { submitSignIn, wholeAuditTrail } from '../helpers/admin.js';
 import { event, postEvents } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { command, startServe, type ProductionServer } from '../helpers/production.js';
@@ -336,16 +336,8 @@ describe.skipIf(SKIP)(`a campaign run from an empty PostgreSQL database through 
       });
 
       it('lists every step in the audit trail with its author', async () => {
-        await page.goto(`${url}/admin/audit`);
-        const rows = page.getByTestId('audit-row');
-        await rows.first().waitFor();
-        // Page after page, back to the first administrator's creation.
-        const more = page.getByRole('button', { name: 'Xem thêm' });
-        while (await more.count()) {
-          const shown = await rows.count();
-          await more.click();
-          await expect.poll(() => rows.count()).toBeGreaterThan(shown);
-        }
+        // Back to the first administrator's creation.
+        const rows = await wholeAuditTrail(page, url);
         const steps = await rows.evaluateAll((list) => list.map((r) => ({
           action: r.getAttribute('data-action'), count: Number(r.getAttribute('data-count')), actor: r.querySelector('.who')?.textContent, text: r.textContent ?? '',
         })));

@@ -134,9 +134,11 @@ export const ROUTES: Record<string, RouteDoc> = {
     },
   },
   'GET /api/v1/campaigns': {
-    tag: 'display', summary: 'Campaigns with their metrics and milestones', auth: 'none',
-    ok: { status: 200, description: 'every campaign', schema: shapes.campaignList, name: 'CampaignList' },
-    errors: {},
+    tag: 'display', summary: 'Campaigns with their metrics and milestones', auth: 'optional-key',
+    description: 'Every campaign but the archived ones. With `readable=true`, only those whose root unit the caller may display (a key or a session whose scope holds it; all of them when displays are public): what a kiosk turns through with `campaigns=all`.',
+    parameters: [{ name: 'readable', in: 'query', description: 'true: only the campaigns the caller may display whole', schema: { type: 'string', enum: ['true', 'false'] } }],
+    ok: { status: 200, description: 'the campaigns, oldest first', schema: shapes.campaignList, name: 'CampaignList' },
+    errors: { 400: 'a query parameter given twice or malformed', 401: 'readable=true without a key or session where displays are not public, or an unknown key', 429: REFUSALS[429] },
   },
   'GET /api/v1/campaigns/{id}/snapshot': {
     tag: 'display', summary: 'Every unit of a scope, with derived figures', auth: 'optional-key',

@@ -95,7 +95,10 @@ export class IngestService {
       confirmed: !holds && e.confirmed === true,
     }));
     const unique = refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
-    const breaches = this.breaches([...rows.map((r) => ({ ...r, rows: [r.path] })), ...batchTotals(rows)]);
+    // Records implausible alone, then those of the rest that are only together.
+    const alone = this.breaches(rows.map((r) => ({ ...r, rows: [r.path] })));
+    const breaking = new Set(alone.map((b) => b.amount.path));
+    const breaches = [...alone, ...this.breaches(batchTotals(rows.filter((r) => !breaking.has(r.path))))];
     if (!holds) {
       refuse(breaches);
       const { inserted, seq } = await this.repository.appendEvents(rows, this.auditOf(principal));

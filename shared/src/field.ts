@@ -103,7 +103,7 @@ export interface SilentCommune {
   name: string;
   /** The district (or province) it belongs to. */
   parentName: string | null;
-  /** Its latest record by arrival; null when it never reported. */
+  /** Its latest record by arrival, counted or held for a chief; null when it never reported. */
   last: {
     receivedAt: string;
     occurredAt: string;
@@ -111,6 +111,8 @@ export interface SilentCommune {
     delta: number;
     source: string | null;
     sender: Sender | null;
+    /** Held by the plausibility rule, not counted (yet). */
+    held: boolean;
   } | null;
 }
 

@@ -70,6 +70,7 @@ describe.skipIf(!hasChromium)('held records between the officer\'s phone and the
     await form.locator('input[name=source]').fill(source);
     await form.getByRole('button', { name: 'Ghi nhận' }).click();
     await expect.poll(() => officer.locator('.queue li').count()).toBe(kept + 1);
+    await expect.poll(() => form.locator('input[name=amount]').inputValue()).toBe('');
   }
 
   it('shows the officer\'s implausible amounts awaiting the chief, with the limit, and counts none of them', async () => {

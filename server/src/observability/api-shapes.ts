@@ -198,7 +198,8 @@ export const silenceReport = exactly<SilenceReport>()(z.object({
     parentName: z.string().nullable(),
     last: z.object({
       receivedAt: z.string(), occurredAt: z.string(), metric: z.string(), delta: z.int(), source: z.string().nullable(), sender,
-    }).nullable().describe('the latest record by arrival; null when it never reported'),
+      held: z.boolean().describe('held by the plausibility rule for a chief, not counted'),
+    }).nullable().describe('the latest record by arrival, counted or held; null when it never reported'),
   })).describe('never reported first, then the longest silent'),
 }));
 

@@ -242,6 +242,18 @@ describe('a chief\'s decision', () => {
   });
 });
 
+describe('silence', () => {
+  it('is broken by a record held for a chief: the commune was heard from', async () => {
+    const commune = t.live.tree('ha-tinh')!.communesOf('445')[12];
+    const officer = await person('cb.silence', 'Cán bộ xã im lặng', 'officer', commune);
+    expect((await field.silence(people.chief, 'ha-tinh', '445', 6)).silent.map((s) => s.unit)).toContain(commune);
+    await t.ingest.ingestEvents({ events: [ev(commune, HUGE)] }, officer);
+    expect((await field.silence(people.chief, 'ha-tinh', '445', 6)).silent.map((s) => s.unit)).not.toContain(commune);
+    const [row] = await new FieldRepository(t.db).silent('ha-tinh', [commune], Date.now() + 60_000);
+    expect(row.last).toMatchObject({ delta: HUGE, held: true, sender: { kind: 'person', name: 'Cán bộ xã im lặng' } });
+  });
+});
+
 describe('the officer\'s standing', () => {
   it('shows the commune\'s held records, waiting and decided, newest first', async () => {
     const standing = await field.standing(people.officer, 'ha-tinh', COMMUNE);

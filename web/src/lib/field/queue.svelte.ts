@@ -64,12 +64,12 @@ export class FieldQueue {
     };
   }
 
-  /** Keeps a new record on the phone, then tries to send it. */
+  /** Keeps a new record on the phone, then tries to send it: the form is free again once it is kept, whatever the connection. */
   async add(record: FieldRecord): Promise<void> {
     await saveRecord(record);
     this.records = [record, ...this.records];
     this.#retryMs = FIRST_RETRY_MS;
-    await this.flush();
+    void this.flush();
   }
 
   /** The officer checked an amount held as implausible: send it again, confirmed, under the same id. */

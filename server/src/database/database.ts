@@ -18,6 +18,7 @@ import { Migration20261130000000 } from '../migrations/Migration20261130000000.j
 import { Migration20261130030000 } from '../migrations/Migration20261130030000.js';
 import { Migration20261130040000 } from '../migrations/Migration20261130040000.js';
 import { Migration20261130050000 } from '../migrations/Migration20261130050000.js';
+import { Migration20261201000000 } from '../migrations/Migration20261201000000.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
 /** Carries the id of a revoked key, so that every instance drops it at once. */
@@ -57,6 +58,7 @@ export class Database {
           { name: 'Migration20261130030000', class: Migration20261130030000 },
           { name: 'Migration20261130040000', class: Migration20261130040000 },
           { name: 'Migration20261130050000', class: Migration20261130050000 },
+          { name: 'Migration20261201000000', class: Migration20261201000000 },
         ],
         transactional: true,
         silent: true,

@@ -56,7 +56,7 @@ export class MetricsService {
 
   private readonly records = new Counter({
     name: 'tiendo_ingest_records_total',
-    help: 'Records of accepted ingest requests: accepted (counted), duplicate (sent before), unchanged (a total equal to the value)',
+    help: 'Records of accepted ingest requests: accepted (counted), duplicate (sent before), unchanged (a total equal to the value), held (for a chief to decide)',
     labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
@@ -200,13 +200,14 @@ export class MetricsService {
     this.socketCounts = read;
   }
 
-  ingestAccepted(kind: IngestKind, seconds: number, result: { accepted: number; duplicates: number; unchanged?: number }): void {
-    const size = result.accepted + result.duplicates + (result.unchanged ?? 0);
+  ingestAccepted(kind: IngestKind, seconds: number, result: { accepted: number; duplicates: number; unchanged?: number; held?: unknown[] }): void {
+    const size = result.accepted + result.duplicates + (result.unchanged ?? 0) + (result.held?.length ?? 0);
     this.ingestDuration.observe({ kind, outcome: 'accepted' }, seconds);
     this.batchSize.observe({ kind }, size);
     this.records.inc({ kind, result: 'accepted' }, result.accepted);
     this.records.inc({ kind, result: 'duplicate' }, result.duplicates);
     if (result.unchanged !== undefined) this.records.inc({ kind, result: 'unchanged' }, result.unchanged);
+    if (result.held) this.records.inc({ kind, result: 'held' }, result.held.length);
   }
 
   ingestRefused(kind: IngestKind, seconds: number, status: number, message: string, records: number): void {

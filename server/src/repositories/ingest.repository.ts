@@ -43,15 +43,26 @@ export interface CounterKey {
   unit: string;
 }
 
-/** Reads made under the sequence lock. */
+/** Reads and writes made under the sequence lock: what they find cannot change before the batch commits. */
 export interface CounterReader {
   /** Each counter's value at an instant: the sum of its records that happened by then. */
   valuesAt(queries: (CounterKey & { at: string })[]): Promise<number[]>;
+  /** The keys (`eventKey`) of those of these records that are counted already. */
+  countedEvents(events: EventId[]): Promise<Set<string>>;
   /**
-   * Stores the reports; returns the keys (`reportKey`) of those received before with the same
-   * content, and throws a RecordConflictError for one received before with other content.
+   * The keys (`reportKey`) of the reports received before with the same content; throws a
+   * RecordConflictError for one received before with other content.
    */
-  recordReports(reports: NewReport[]): Promise<Set<string>>;
+  knownReports(reports: NewReport[]): Promise<Set<string>>;
+  /** Stores reports not received before, so that a retry of one counts once. */
+  recordReports(reports: NewReport[]): Promise<void>;
+}
+
+export interface EventId {
+  campaign: string;
+  sender: string;
+  origin: EventOrigin;
+  id: string;
 }
 
 export interface NewReport {
@@ -107,7 +118,7 @@ interface StoredEvent {
 }
 
 /** Reports keep their ids apart from events': "report:7" posted as an event is not report 7. */
-const eventKey = (e: { campaign: string; sender: string; origin: EventOrigin; id: string }) => key(e.campaign, e.sender, e.origin, e.id);
+export const eventKey = (e: EventId) => key(e.campaign, e.sender, e.origin, e.id);
 
 const key = (...parts: string[]) => parts.join('\u0000');
 
@@ -137,12 +148,14 @@ export class IngestRepository {
 
   /**
    * Runs `decide` with the sequence lock held, so the counter values it reads cannot move
-   * before its events are applied (cumulative reports turn totals into deltas this way).
-   * `within` runs in the same transaction once the events are decided: what goes with them
-   * (the audit rows of an imported sheet) stands or falls with them.
+   * before its events are applied (cumulative reports turn totals into deltas this way, and
+   * records are held or counted by what is known of their ids). `decide` gets the transaction
+   * for what it writes besides the events (held records); `within` runs in it once the events
+   * are decided: what goes with them (the audit rows of an imported sheet) stands or falls
+   * with them.
    */
   async appendDecided(
-    decide: (reader: CounterReader) => Promise<NewEvent[]>,
+    decide: (reader: CounterReader, em: EntityManager) => Promise<NewEvent[]>,
     within?: (em: EntityManager, events: NewEvent[]) => Promise<void>,
     audit?: RecordAudit,
   ): Promise<{ inserted: number; seq: number | null }> {
@@ -150,8 +163,10 @@ export class IngestRepository {
       const seq = await this.nextSeq(em);
       const events = await decide({
         valuesAt: (queries) => this.valuesAt(em, queries),
+        countedEvents: (ids) => this.countedEvents(em, ids),
+        knownReports: (reports) => this.knownReports(em, reports),
         recordReports: (reports) => this.recordReports(em, reports),
-      });
+      }, em);
       await within?.(em, events);
       const inserted = events.length ? await this.insertEvents(em, events) : [];
       if (inserted.length < events.length) await this.checkRetries(em, events, inserted);
@@ -316,29 +331,31 @@ export class IngestRepository {
     return values;
   }
 
-  /** Records reports; returns the keys of those already known with the same content. */
-  private async recordReports(em: EntityManager, reports: NewReport[]): Promise<Set<string>> {
-    if (!reports.length) return new Set();
-    const inserted = await em.execute<{ campaign_id: string; sender_scope: string; id: string }[]>(
-      `insert into report (campaign_id, sender_scope, id, metric, unit_code, total, as_of, source)
-       select campaign, sender, id, metric, unit, total, as_of, source
-       from json_to_recordset(?::json) as x(campaign text, sender text, id text, metric text, unit text, total bigint, as_of timestamptz, source text)
-       on conflict (campaign_id, sender_scope, id) do nothing
-       returning campaign_id, sender_scope, id`,
-      [JSON.stringify(reports.map((r) => ({ ...r, as_of: r.asOf })))],
+  private async countedEvents(em: EntityManager, ids: EventId[]): Promise<Set<string>> {
+    if (!ids.length) return new Set();
+    const rows = await em.execute<{ campaign_id: string; sender_scope: string; origin: EventOrigin; id: string }[]>(
+      `select e.campaign_id, e.sender_scope, e.origin, e.id
+       from event e join json_to_recordset(?::json) as x(campaign text, sender text, origin text, id text)
+         on e.campaign_id = x.campaign and e.sender_scope = x.sender and e.origin = x.origin and e.id = x.id`,
+      [JSON.stringify(ids.map((e) => ({ campaign: e.campaign, sender: e.sender, origin: e.origin, id: e.id })))],
     );
-    const fresh = new Set(inserted.map((r) => key(r.campaign_id, r.sender_scope, r.id)));
-    const known = reports.filter((r) => !fresh.has(IngestRepository.reportKey(r)));
-    if (!known.length) return new Set();
+    return new Set(rows.map((r) => key(r.campaign_id, r.sender_scope, r.origin, r.id)));
+  }
+
+  /** The reports known with the same content; one known with other content is a conflict. */
+  private async knownReports(em: EntityManager, reports: NewReport[]): Promise<Set<string>> {
+    if (!reports.length) return new Set();
     const stored = await em.execute<{ campaign_id: string; sender_scope: string; id: string; metric: string; unit_code: string; total: string; as_of: string; received_at: string }[]>(
       `select r.campaign_id, r.sender_scope, r.id, r.metric, r.unit_code, r.total, r.as_of, r.received_at
        from report r join json_to_recordset(?::json) as x(campaign text, sender text, id text)
          on r.campaign_id = x.campaign and r.sender_scope = x.sender and r.id = x.id`,
-      [JSON.stringify(known.map((r) => ({ campaign: r.campaign, sender: r.sender, id: r.id })))],
+      [JSON.stringify(reports.map((r) => ({ campaign: r.campaign, sender: r.sender, id: r.id })))],
     );
     const byKey = new Map(stored.map((r) => [key(r.campaign_id, r.sender_scope, r.id), r]));
-    for (const r of known) {
-      const s = byKey.get(IngestRepository.reportKey(r))!;
+    const known = new Set<string>();
+    for (const r of reports) {
+      const s = byKey.get(IngestRepository.reportKey(r));
+      if (!s) continue;
       const same = s.metric === r.metric && s.unit_code === r.unit && Number(s.total) === r.total && new Date(s.as_of).getTime() === Date.parse(r.asOf);
       if (!same) {
         throw new RecordConflictError(
@@ -347,7 +364,18 @@ export class IngestRepository {
           'a retry must be identical, and a new report needs a new id',
         );
       }
+      known.add(IngestRepository.reportKey(r));
     }
-    return new Set(known.map((r) => IngestRepository.reportKey(r)));
+    return known;
+  }
+
+  private async recordReports(em: EntityManager, reports: NewReport[]): Promise<void> {
+    if (!reports.length) return;
+    await em.execute(
+      `insert into report (campaign_id, sender_scope, id, metric, unit_code, total, as_of, source)
+       select campaign, sender, id, metric, unit, total, as_of, source
+       from json_to_recordset(?::json) as x(campaign text, sender text, id text, metric text, unit text, total bigint, as_of timestamptz, source text)`,
+      [JSON.stringify(reports.map((r) => ({ ...r, as_of: r.asOf })))],
+    );
   }
 }

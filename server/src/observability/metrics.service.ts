@@ -10,6 +10,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Database } from '../database/database.js';
+import { IngestRepository } from '../repositories/ingest.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import { LiveService } from '../services/live.service.js';
 import { DatabaseOutage } from './database-outage.js';
@@ -95,8 +96,25 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(db: Database, live: LiveService, repository: LiveRepository, lifecycle: Lifecycle, outage: DatabaseOutage) {
+  constructor(db: Database, live: LiveService, repository: LiveRepository, lifecycle: Lifecycle, outage: DatabaseOutage, ingest: IngestRepository) {
     collectDefaultMetrics({ register: this.registry });
+    // The sequence lock orders every write of every instance: its cost is the ceiling of ingest.
+    new Counter({
+      name: 'tiendo_ingest_seq_lock_seconds_total', help: 'Time ingest transactions spent waiting for the sequence lock, and holding it until commit',
+      labelNames: ['phase'] as const, registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ phase: 'wait' }, ingest.seqLock.waitSeconds);
+        this.inc({ phase: 'held' }, ingest.seqLock.heldSeconds);
+      },
+    });
+    new Counter({
+      name: 'tiendo_ingest_seq_lock_transactions_total', help: 'Ingest transactions that took the sequence lock', registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(ingest.seqLock.transactions);
+      },
+    });
     let outagesSeen = 0;
     new Counter({
       name: 'tiendo_database_outages_total', help: 'Times the database became unreachable', registers: [this.registry],

@@ -117,13 +117,35 @@ function fresh(events: NewEvent[], inserted: InsertedEvent[]): NewEvent[] {
   return events.filter((e) => added.has(eventKey(e)));
 }
 
+/** Time spent waiting for the sequence lock and holding it, summed over transactions (for the metrics). */
+export interface SeqLockTimes {
+  transactions: number;
+  waitSeconds: number;
+  heldSeconds: number;
+}
+
 @Injectable()
 export class IngestRepository {
+  readonly seqLock: SeqLockTimes = { transactions: 0, waitSeconds: 0, heldSeconds: 0 };
+  /** When each transaction took the lock. */
+  private readonly lockedAt = new WeakMap<EntityManager, number>();
+
   constructor(private readonly db: Database) {}
+
+  /** Runs a transaction, adding how long it held the sequence lock to the totals. */
+  private async transaction<T>(run: (em: EntityManager) => Promise<T>): Promise<T> {
+    let tx: EntityManager | null = null;
+    try {
+      return await this.db.em().transactional((em) => run((tx = em)));
+    } finally {
+      const locked = tx && this.lockedAt.get(tx);
+      if (locked) this.seqLock.heldSeconds += (performance.now() - locked) / 1000;
+    }
+  }
 
   /** Appends events; returns how many were new and the sequence number of the change. */
   async appendEvents(events: NewEvent[], audit?: RecordAudit): Promise<{ inserted: number; seq: number | null }> {
-    return this.db.em().transactional(async (em) => {
+    return this.transaction(async (em) => {
       const inserted = await this.insertEvents(em, events);
       if (inserted.length < events.length) await this.checkRetries(em, events, inserted);
       if (!inserted.length) return { inserted: 0, seq: null };
@@ -146,7 +168,7 @@ export class IngestRepository {
     within?: (em: EntityManager, events: NewEvent[]) => Promise<void>,
     audit?: RecordAudit,
   ): Promise<{ inserted: number; seq: number | null }> {
-    return this.db.em().transactional(async (em) => {
+    return this.transaction(async (em) => {
       const seq = await this.nextSeq(em);
       const events = await decide({
         valuesAt: (queries) => this.valuesAt(em, queries),
@@ -215,7 +237,12 @@ export class IngestRepository {
   }
 
   private async nextSeq(em: EntityManager): Promise<number> {
+    const asked = performance.now();
     const [row] = await em.execute<{ seq: string }[]>('update log_head set seq = seq + 1 where id = 1 returning seq');
+    const locked = performance.now();
+    this.lockedAt.set(em, locked);
+    this.seqLock.transactions++;
+    this.seqLock.waitSeconds += (locked - asked) / 1000;
     return Number(row.seq);
   }
 

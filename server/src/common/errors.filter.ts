@@ -10,18 +10,12 @@
  */
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { isDatabaseUnavailable } from '../database/database.js';
 import { DatabaseOutage } from '../observability/database-outage.js';
 import { NegativeCounterError, RecordConflictError } from '../repositories/ingest.repository.js';
 import { TooManyAttemptsException } from '../services/auth.service.js';
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-  return /Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
-}
+export { isDatabaseUnavailable };
 
 /** How much of a quoted value a message keeps, in characters, and how long a message may be. */
 const QUOTED_CHARS = 64;

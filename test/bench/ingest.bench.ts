@@ -201,11 +201,14 @@ async function seed(url: string, count: number): Promise<void> {
         cross join lateral (select (c.start_date::timestamp at time zone c.time_zone)
           + random() * (now() - interval '1 day' - (c.start_date::timestamp at time zone c.time_zone)) as at) s`,
     [CAMPAIGN, count]);
+    // Schemas before Migration20261201000000 kept a sequence number per counter: the bench runs on both, to compare.
+    const { rows: [{ older }] } = await client.query<{ older: boolean }>(
+      `select exists (select 1 from information_schema.columns where table_name = 'counter' and column_name = 'last_seq') as older`);
     await client.query(`
       delete from counter where campaign_id = $1;
       delete from daily_value where campaign_id = $1;
-      insert into counter (campaign_id, metric, unit_code, value, last_seq, last_at)
-        select campaign_id, metric, unit_code, sum(delta), 0, max(occurred_at) from event where campaign_id = $1 group by 1, 2, 3;
+      insert into counter (campaign_id, metric, unit_code, value, last_at${older ? ', last_seq' : ''})
+        select campaign_id, metric, unit_code, sum(delta), max(occurred_at)${older ? ', 0' : ''} from event where campaign_id = $1 group by 1, 2, 3;
       insert into daily_value (campaign_id, metric, unit_code, day, value)
         select campaign_id, metric, unit_code, day, sum(delta) from event where campaign_id = $1 group by 1, 2, 3, 4;
       insert into campaign (id, name, time_zone, start_date, root_unit) select $2, 'baseline', time_zone, start_date, root_unit from campaign where id = $1;

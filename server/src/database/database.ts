@@ -26,6 +26,16 @@ export const KEY_CHANNEL = 'tiendo_key_revoked';
 
 /** How long a request waits for a connection before the server answers 503. */
 const ACQUIRE_TIMEOUT_MS = 5000;
+const POOL_MAX = 10;
+
+/** The connection pool of PostgreSQL, as knex's pool shows it. */
+export interface PoolState {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  max: number;
+}
 
 /**
  * Runs SQL with bound parameters (`?`), in the unit of work's transaction when it has one.
@@ -56,6 +66,8 @@ export interface DatabaseOptions {
   /** Directory of the embedded database; null keeps it in memory (tests). */
   dataDir: string | null;
   debug?: boolean;
+  /** Connections to PostgreSQL, and how long a request waits for one (tests make them small). */
+  pool?: { max: number; acquireTimeoutMs: number };
 }
 
 export class Database {
@@ -93,7 +105,9 @@ export class Database {
         ...common,
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
-        pool: { min: 0, max: 10, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS, idleTimeoutMillis: 10_000 },
+        pool: {
+          min: 0, max: options.pool?.max ?? POOL_MAX, acquireTimeoutMillis: options.pool?.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS, idleTimeoutMillis: 10_000,
+        },
         driverOptions: { connection: { connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, statement_timeout: 30_000 } },
       });
       return new Database(orm, false, (channel, listener) => listenOnPostgres(options.databaseUrl!, channel, listener), async () => {});
@@ -117,6 +131,25 @@ export class Database {
   /** A fresh unit of work: every use case forks its own. */
   em(): EntityManager {
     return this.orm.em.fork() as EntityManager;
+  }
+
+  /** The pool of PostgreSQL connections; null on the embedded database. */
+  pool(): PoolState | null {
+    const connection = this.orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: PoolState } } };
+    const pool = connection.getKnex?.().client?.pool;
+    return !this.embedded && pool && typeof pool.numUsed === 'function' ? pool : null;
+  }
+
+  /**
+   * The wait for a connection ran out while connections were in use and none was being
+   * opened: the database answers, this server has more work at once than connections. Busy,
+   * not unreachable (a database that does not answer leaves connections being opened, or
+   * refuses them outright).
+   */
+  exhausted(error: unknown): boolean {
+    const pool = this.pool();
+    return !!pool && /Timeout acquiring a connection/i.test((error as Error | null)?.message ?? '')
+      && pool.numUsed() > 0 && pool.numPendingCreates() === 0;
   }
 
   async migrate(): Promise<string[]> {

@@ -26,13 +26,6 @@ interface SocketCounts {
   rooms: number;
 }
 
-interface KnexPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  max: number;
-}
-
 @Injectable()
 export class MetricsService {
   readonly registry = new Registry();
@@ -177,7 +170,7 @@ export class MetricsService {
       collect() { this.set((Date.now() - live.lastAppliedAt) / 1000); },
     });
 
-    const pool = () => knexPool(db);
+    const pool = () => db.pool();
     new Gauge({
       name: 'tiendo_db_pool_connections', help: 'Database pool connections: used, free, and requests waiting for one',
       labelNames: ['state'] as const, registers: [this.registry],
@@ -254,10 +247,4 @@ export class MetricsService {
 export function refusedField(message: string): string {
   const match = /^([A-Za-z][\w-]*(?:\[\d*\]|\.[A-Za-z]\w*)*):/.exec(message);
   return match ? match[1].replace(/\[\d+\]/g, '[]') : 'none';
-}
-
-function knexPool(db: Database): KnexPool | null {
-  const connection = db.orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: KnexPool } } };
-  const pool = connection.getKnex?.().client?.pool;
-  return pool && typeof pool.numUsed === 'function' ? pool : null;
 }

@@ -139,6 +139,72 @@ interface StoredEvent {
   received_at: string;
 }
 
+/**
+ * The first half of both ways of writing events: insert them, then count what was really
+ * inserted into the counters and daily values. `changes` are the change rows, less the
+ * sequence number. Values come as one bound JSON array of records.
+ */
+const COUNT_EVENTS = `with x as (
+         select * from json_to_recordset(?::json) as x(campaign text, sender text, origin text, id text, metric text, unit text, delta int,
+           occurred_at timestamptz, day date, source text, reason text, key_id int, person_id int, confirmed boolean)
+       ), ins as (
+         insert into event (campaign_id, sender_scope, origin, id, metric, unit_code, delta, occurred_at, day, source, reason, api_key_id, person_id, confirmed)
+         select campaign, sender, origin, id, metric, unit, delta, occurred_at, day, source, reason, key_id, person_id, confirmed
+         from x order by campaign, sender, origin, id
+         on conflict (campaign_id, sender_scope, origin, id) do nothing
+         returning campaign_id, sender_scope, origin, id, metric, unit_code, delta, day, occurred_at
+       ), counted as (
+         insert into counter (campaign_id, metric, unit_code, value, last_at)
+         select campaign_id, metric, unit_code, sum(delta), max(occurred_at) from ins
+         group by campaign_id, metric, unit_code order by campaign_id, metric, unit_code
+         on conflict (campaign_id, metric, unit_code) do update set value = counter.value + excluded.value,
+           last_at = greatest(counter.last_at, excluded.last_at)
+         returning campaign_id, metric, unit_code, value
+       ), days as (
+         -- Only once the counters are locked (the condition runs first): a commune's daily rows
+         -- are written by the holder of its counter row alone.
+         insert into daily_value (campaign_id, metric, unit_code, day, value)
+         select campaign_id, metric, unit_code, day, sum(delta) from ins where (select count(*) from counted) > 0
+         group by campaign_id, metric, unit_code, day order by campaign_id, metric, unit_code, day
+         on conflict (campaign_id, metric, unit_code, day) do update set value = daily_value.value + excluded.value
+         returning campaign_id, metric, unit_code, day, value
+       ), batch as (
+         select campaign_id, metric, unit_code, day, max(occurred_at) as occurred_at, min(occurred_at) as first_at, bool_or(delta < 0) as negative
+         from ins group by campaign_id, metric, unit_code, day
+       ), changes as (
+         select d.campaign_id as campaign, d.metric, d.unit_code as unit, d.day, c.value, d.value as day_value, b.occurred_at, b.first_at, b.negative
+         from days d join counted c using (campaign_id, metric, unit_code) join batch b using (campaign_id, metric, unit_code, day)
+       )`;
+
+/**
+ * A group of batches whose records are all new and need no judging (no correction, nothing to
+ * audit), in one statement committed on its own: counts first, then, once the counters are
+ * locked (`asked` waits for the daily values), the sequence number and the change rows. The
+ * lock on `log_head` is held for the end of the statement and the commit, without a round trip.
+ * A record known before makes `ingest_all_new` raise: nothing of it stays, and the group is
+ * written again in a transaction that judges each record.
+ */
+const COUNT_AND_PUBLISH = `${COUNT_EVENTS}, asked as (
+         select clock_timestamp() as at from (select count(*) from days) d
+       ), head as (
+         update log_head set seq = seq + 1 from asked
+         where id = 1 and ingest_all_new((select count(*) from ins), (select count(*) from x))
+         returning seq, asked.at as asked_at, clock_timestamp() as locked_at
+       ), logged as (
+         insert into change (seq, campaign_id, metric, unit_code, day, value, day_value, occurred_at, first_at, negative)
+         select head.seq, c.campaign, c.metric, c.unit, c.day, c.value, c.day_value, c.occurred_at, c.first_at, c.negative from head, changes c
+       )
+       select seq, pg_notify(?, seq::text), extract(epoch from locked_at - asked_at) as waited, extract(epoch from locked_at) as locked from head`;
+
+/** The SQLSTATE `ingest_all_new` raises (Migration20261201000000). */
+const KNOWN_RECORDS = 'TD001';
+
+/** The records as COUNT_EVENTS reads them. */
+const records = (events: NewEvent[]) => JSON.stringify(events.map((e) => ({
+  campaign: e.campaign, sender: e.sender, origin: e.origin, id: e.id, metric: e.metric, unit: e.unit, delta: e.delta,
+  occurred_at: e.occurredAt, day: e.day, source: e.source, reason: e.reason, key_id: e.keyId, person_id: e.personId, confirmed: e.confirmed,
+})));
+
 /** Reports keep their ids apart from events': "report:7" posted as an event is not report 7. */
 const eventKey = (e: { campaign: string; sender: string; origin: EventOrigin; id: string }) => key(e.campaign, e.sender, e.origin, e.id);
 
@@ -219,7 +285,7 @@ export class IngestRepository {
 
   private async writeGroup(group: Queued[]): Promise<void> {
     try {
-      const results = await this.transaction((em) => this.write(em, group));
+      const results = await this.writeAtOnce(group) ?? await this.transaction((em) => this.write(em, group));
       group.forEach((batch, i) => batch.resolve(results[i]));
     } catch (error) {
       if (group.length === 1 || isDatabaseUnavailable(error)) {
@@ -230,6 +296,22 @@ export class IngestRepository {
       for (const batch of group) {
         await this.transaction((em) => this.write(em, [batch])).then(([result]) => batch.resolve(result), batch.reject);
       }
+    }
+  }
+
+  /** Batches of new records that need no judging, in one statement (COUNT_AND_PUBLISH); null when they need a transaction. */
+  private async writeAtOnce(batches: Batch[]): Promise<Appended[] | null> {
+    const events = batches.flatMap((b) => b.events);
+    if (!events.length || batches.some((b) => b.audit) || events.some((e) => e.delta < 0)) return null;
+    try {
+      const [row] = await query<{ seq: string; waited: number; locked: number }>(this.db.em(), COUNT_AND_PUBLISH, [records(events), CHANGE_CHANNEL]);
+      this.seqLock.transactions++;
+      this.seqLock.waitSeconds += Number(row.waited);
+      this.seqLock.heldSeconds += Math.max(0, (performance.timeOrigin + performance.now()) / 1000 - Number(row.locked));
+      return batches.map((b) => ({ inserted: b.events.length, seq: Number(row.seq) }));
+    } catch (error) {
+      if ((error as { code?: string }).code === KNOWN_RECORDS) return null;
+      throw error;
     }
   }
 
@@ -278,45 +360,13 @@ export class IngestRepository {
     keys: string[] | null; belowZero: [string, string, string, number] | null; changes: string;
   }> {
     const [row] = await query<{ keys: [string, string, EventOrigin, string][] | null; below_zero: [string, string, string, number] | null; changes: string }>(em,
-      `with x as (
-         select * from json_to_recordset(?::json) as x(campaign text, sender text, origin text, id text, metric text, unit text, delta int,
-           occurred_at timestamptz, day date, source text, reason text, key_id int, person_id int, confirmed boolean)
-       ), ins as (
-         insert into event (campaign_id, sender_scope, origin, id, metric, unit_code, delta, occurred_at, day, source, reason, api_key_id, person_id, confirmed)
-         select campaign, sender, origin, id, metric, unit, delta, occurred_at, day, source, reason, key_id, person_id, confirmed
-         from x order by campaign, sender, origin, id
-         on conflict (campaign_id, sender_scope, origin, id) do nothing
-         returning campaign_id, sender_scope, origin, id, metric, unit_code, delta, day, occurred_at
-       ), counted as (
-         insert into counter (campaign_id, metric, unit_code, value, last_at)
-         select campaign_id, metric, unit_code, sum(delta), max(occurred_at) from ins
-         group by campaign_id, metric, unit_code order by campaign_id, metric, unit_code
-         on conflict (campaign_id, metric, unit_code) do update set value = counter.value + excluded.value,
-           last_at = greatest(counter.last_at, excluded.last_at)
-         returning campaign_id, metric, unit_code, value
-       ), days as (
-         -- Only once the counters are locked (the condition runs first): a commune's daily rows
-         -- are written by the holder of its counter row alone.
-         insert into daily_value (campaign_id, metric, unit_code, day, value)
-         select campaign_id, metric, unit_code, day, sum(delta) from ins where (select count(*) from counted) > 0
-         group by campaign_id, metric, unit_code, day order by campaign_id, metric, unit_code, day
-         on conflict (campaign_id, metric, unit_code, day) do update set value = daily_value.value + excluded.value
-         returning campaign_id, metric, unit_code, day, value
-       ), batch as (
-         select campaign_id, metric, unit_code, day, max(occurred_at) as occurred_at, min(occurred_at) as first_at, bool_or(delta < 0) as negative
-         from ins group by campaign_id, metric, unit_code, day
-       )
+      `${COUNT_EVENTS}
        select
          case when (select count(*) from ins) < (select count(*) from x)
            then (select coalesce(json_agg(json_build_array(campaign_id, sender_scope, origin, id)), '[]') from ins) end as keys,
          (select json_build_array(campaign_id, metric, unit_code, value) from counted where value < 0 limit 1) as below_zero,
-         (select coalesce(json_agg(json_build_object('campaign', d.campaign_id, 'metric', d.metric, 'unit', d.unit_code, 'day', d.day,
-             'value', c.value, 'day_value', d.value, 'occurred_at', b.occurred_at, 'first_at', b.first_at, 'negative', b.negative)), '[]')::text
-          from days d join counted c using (campaign_id, metric, unit_code) join batch b using (campaign_id, metric, unit_code, day)) as changes`,
-      [JSON.stringify(events.map((e) => ({
-        campaign: e.campaign, sender: e.sender, origin: e.origin, id: e.id, metric: e.metric, unit: e.unit, delta: e.delta,
-        occurred_at: e.occurredAt, day: e.day, source: e.source, reason: e.reason, key_id: e.keyId, person_id: e.personId, confirmed: e.confirmed,
-      })))],
+         (select coalesce(json_agg(changes), '[]')::text from changes) as changes`,
+      [records(events)],
     );
     return { keys: row.keys && row.keys.map((k) => key(...k)), belowZero: row.below_zero, changes: row.changes };
   }

@@ -70,7 +70,7 @@ export class IngestService {
     }));
     refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
     this.checkPlausible([...rows, ...batchTotals(rows)]);
-    const { inserted, seq } = await this.repository.appendEvents(rows, this.auditOf(principal));
+    const { inserted, seq } = await this.repository.appendEvents(rows, rows.some(audited(principal)) ? this.auditOf(principal) : undefined);
     return { accepted: inserted, duplicates: rows.length - inserted, seq };
   }
 
@@ -143,7 +143,7 @@ export class IngestService {
   private auditOf(principal: Principal): RecordAudit {
     const actor = actorOf(principal);
     return (em, fresh) => this.audit.record(em, actor, fresh
-      .filter((e) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope))
+      .filter(audited(principal))
       .map((e) => ({
         action: e.delta < 0 ? 'count.correct' : 'count.on-behalf', entity: e.origin, entityId: e.id, unit: e.unit, campaign: e.campaign,
         after: { metric: e.metric, delta: e.delta, occurredAt: e.occurredAt, source: e.source, confirmed: e.confirmed }, reason: e.reason,
@@ -195,6 +195,9 @@ export class IngestService {
     return day;
   }
 }
+
+/** Whether a record goes into the audit trail: a correction, or a person's entry for another unit than their own. */
+const audited = (principal: Principal) => (e: NewEvent) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope);
 
 /** The most a record may move a commune without confirmation, and the reason; null when there is nothing to judge by. */
 export function plausibleLimit(tree: LiveTree, metric: string, unit: string): { amount: number; why: string } | null {

@@ -93,7 +93,7 @@ export class MetricsService {
     collectDefaultMetrics({ register: this.registry });
     // The sequence lock orders every write of every instance: its cost is the ceiling of ingest.
     new Counter({
-      name: 'tiendo_ingest_seq_lock_seconds_total', help: 'Time ingest transactions spent waiting for the sequence lock, and holding it until commit',
+      name: 'tiendo_ingest_seq_lock_seconds_total', help: 'Time ingest transactions spent waiting for the sequence lock, and holding it up to the commit (whose flush comes on top)',
       labelNames: ['phase'] as const, registers: [this.registry],
       collect() {
         this.reset();

@@ -105,7 +105,10 @@ export class NegativeCounterError extends Error {
 /** A known id sent again with other content: the whole batch is refused with 409. */
 export class RecordConflictError extends Error {}
 
-/** Time spent waiting for the sequence lock and holding it, summed over transactions (for the metrics). */
+/**
+ * Time spent waiting for the sequence lock and holding it up to the commit (whose flush comes
+ * on top), summed over transactions (for the metrics).
+ */
 export interface SeqLockTimes {
   transactions: number;
   waitSeconds: number;
@@ -193,8 +196,11 @@ const COUNT_AND_PUBLISH = `${COUNT_EVENTS}, asked as (
        ), logged as (
          insert into change (seq, campaign_id, metric, unit_code, day, value, day_value, occurred_at, first_at, negative)
          select head.seq, c.campaign, c.metric, c.unit, c.day, c.value, c.day_value, c.occurred_at, c.first_at, c.negative from head, changes c
+         returning 1
        )
-       select seq, pg_notify(?, seq::text), extract(epoch from locked_at - asked_at) as waited, extract(epoch from locked_at) as locked from head`;
+       select (select count(*) from logged) as changes, seq, pg_notify(?, seq::text),
+         extract(epoch from locked_at - asked_at) as waited, extract(epoch from clock_timestamp() - locked_at) as held
+       from head`;
 
 /** The SQLSTATE `ingest_all_new` raises (Migration20261201000000). */
 const KNOWN_RECORDS = 'TD001';
@@ -304,10 +310,10 @@ export class IngestRepository {
     const events = batches.flatMap((b) => b.events);
     if (!events.length || batches.some((b) => b.audit) || events.some((e) => e.delta < 0)) return null;
     try {
-      const [row] = await query<{ seq: string; waited: number; locked: number }>(this.db.em(), COUNT_AND_PUBLISH, [records(events), CHANGE_CHANNEL]);
+      const [row] = await query<{ seq: string; waited: number; held: number }>(this.db.em(), COUNT_AND_PUBLISH, [records(events), CHANGE_CHANNEL]);
       this.seqLock.transactions++;
       this.seqLock.waitSeconds += Number(row.waited);
-      this.seqLock.heldSeconds += Math.max(0, (performance.timeOrigin + performance.now()) / 1000 - Number(row.locked));
+      this.seqLock.heldSeconds += Number(row.held);
       return batches.map((b) => ({ inserted: b.events.length, seq: Number(row.seq) }));
     } catch (error) {
       if ((error as { code?: string }).code === KNOWN_RECORDS) return null;
@@ -315,15 +321,16 @@ export class IngestRepository {
     }
   }
 
-  /** Runs a transaction, adding how long it held the sequence lock to the totals. */
-  private async transaction<T>(run: (em: EntityManager) => Promise<T>): Promise<T> {
-    let tx: EntityManager | null = null;
-    try {
-      return await this.db.em().transactional((em) => run((tx = em)));
-    } finally {
-      const locked = tx && this.lockedAt.get(tx);
-      if (locked) this.seqLock.heldSeconds += (performance.now() - locked) / 1000;
-    }
+  /** Runs a transaction, adding how long it held the sequence lock, up to its commit, to the totals. */
+  private transaction<T>(run: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.em().transactional(async (em) => {
+      try {
+        return await run(em);
+      } finally {
+        const locked = this.lockedAt.get(em);
+        if (locked) this.seqLock.heldSeconds += (performance.now() - locked) / 1000;
+      }
+    });
   }
 
   /** Writes batches in the transaction of `em`; returns each one's result. */

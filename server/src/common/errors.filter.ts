@@ -90,7 +90,7 @@ export class ErrorsFilter implements ExceptionFilter {
     const body = describeError(error, busy);
     // pino-http logs the request's line with this error and its stack.
     if (body.statusCode === 500) response.err = error as Error;
-    else if (body.statusCode === 503 && !busy && !(error instanceof HttpException)) this.outage.unreachable(error);
+    else if (body.statusCode === 503 && !(error instanceof HttpException)) this.outage.unreachable(error);
     if (body.statusCode === 503) response.setHeader('Retry-After', String(busy ? BUSY_RETRY_AFTER_S : OUTAGE_RETRY_AFTER_S));
     if (error instanceof TooManyAttemptsException) response.setHeader('Retry-After', String(error.retryAfter));
     response.status(body.statusCode).json(body);

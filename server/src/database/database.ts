@@ -141,15 +141,14 @@ export class Database {
   }
 
   /**
-   * The wait for a connection ran out while connections were in use and none was being
-   * opened: the database answers, this server has more work at once than connections. Busy,
-   * not unreachable (a database that does not answer leaves connections being opened, or
-   * refuses them outright).
+   * The wait for a connection ran out while none was being opened: every connection was in
+   * use, the database answers, this server has more work at once than connections. Busy, not
+   * unreachable (a database that does not answer leaves connections being opened, or refuses
+   * them outright).
    */
   exhausted(error: unknown): boolean {
     const pool = this.pool();
-    return !!pool && /Timeout acquiring a connection/i.test((error as Error | null)?.message ?? '')
-      && pool.numUsed() > 0 && pool.numPendingCreates() === 0;
+    return !!pool && /Timeout acquiring a connection/i.test((error as Error | null)?.message ?? '') && pool.numPendingCreates() === 0;
   }
 
   async migrate(): Promise<string[]> {

@@ -188,8 +188,7 @@ export class LiveService implements OnApplicationShutdown {
           await this.readChanges();
         } while (this.again);
       } catch (error) {
-        if (this.db.exhausted(error)) this.logger.warn('Could not read the change log: every database connection is in use; reading again shortly');
-        else if (this.outage && isDatabaseUnavailable(error)) this.outage.unreachable(error, false);
+        if (this.outage && isDatabaseUnavailable(error)) this.outage.unreachable(error, false);
         else this.logger.warn(`Could not read the change log: ${(error as Error).message}`);
       } finally {
         this.catchingUp = null;

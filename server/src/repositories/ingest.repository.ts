@@ -12,6 +12,9 @@
  *    locked until commit, so transactions get their numbers in commit order and a reader that
  *    has seen N has seen everything before N. Every write of every instance passes through this
  *    lock: it is held for that one statement and the commit, never for the batch's work.
+ *    Most batches need no judging (every record new, no correction, nothing to audit): then
+ *    both halves are one statement committed on its own, and the lock is held for its end and
+ *    the commit without a round trip to this server (COUNT_AND_PUBLISH).
  * 3. Batches that arrive while others are being written share the next transaction (group
  *    commit): one sequence number, one commit. Each keeps its own answer; when one of them is
  *    refused, the group is rolled back and each is written alone, so that no batch is refused

@@ -133,11 +133,11 @@ export class Database {
     return this.orm.em.fork() as EntityManager;
   }
 
-  /** The pool of PostgreSQL connections; null on the embedded database. */
+  /** The pool of connections (on the embedded database, of its one connection). */
   pool(): PoolState | null {
     const connection = this.orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: PoolState } } };
     const pool = connection.getKnex?.().client?.pool;
-    return !this.embedded && pool && typeof pool.numUsed === 'function' ? pool : null;
+    return pool && typeof pool.numUsed === 'function' ? pool : null;
   }
 
   /**

@@ -21,6 +21,8 @@ export interface ServerProcess {
   url: string;
   keys: Keys;
   dataDir: string;
+  /** The server's process id (benchmarks read its CPU time). */
+  pid: number;
   output(): string;
   /** Null while running. */
   exitCode(): number | null;
@@ -83,7 +85,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   });
   const keys = command === 'demo' ? (JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Keys) : { ingest: '', display: '', admin: '' };
   return {
-    url, keys, dataDir,
+    url, keys, dataDir, pid: child.pid!,
     output: () => output,
     exitCode: () => child.exitCode,
     stop: () => stopProcess(child),

@@ -72,7 +72,7 @@ const REFUSALS = {
   401: 'no key, or an unknown or revoked one',
   403: 'the key\'s role or scope does not allow this',
   429: 'too many failed key attempts from this address: retry after Retry-After seconds',
-  503: 'the database is unreachable: nothing was applied, retry (see Retry-After)',
+  503: 'the database is unreachable, or every database connection is busy: nothing was applied, retry (see Retry-After)',
 };
 
 const example = {

@@ -21,6 +21,7 @@ export interface ServerProcess {
   url: string;
   keys: Keys;
   dataDir: string;
+  pid: number;
   output(): string;
   /** Null while running. */
   exitCode(): number | null;
@@ -77,7 +78,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   });
   const keys = command === 'demo' ? (JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Keys) : { ingest: '', display: '', admin: '' };
   return {
-    url, keys, dataDir,
+    url, keys, dataDir, pid: child.pid!,
     output: () => output,
     exitCode: () => child.exitCode,
     stop: () => stopProcess(child),

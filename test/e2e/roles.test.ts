@@ -52,6 +52,11 @@ const ROUTES: Route[] = [
     expect: { nobody: 401, communeKey: 403, officer: 403, districtAdmin: 403 }, otherwise: 200,
   },
   {
+    // Display data: the demo's wall is public, so every reader may see it.
+    name: 'GET /api/v1/campaigns/:id/units (a district)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/units?scope=445&depth=1'),
+    expect: {}, otherwise: 200,
+  },
+  {
     name: 'GET /api/v1/session', call: (w) => as(w, 'GET', '/api/v1/session'),
     expect: { nobody: 401, display: 404, ingest: 404, adminKey: 404, communeKey: 404 }, otherwise: 200,
   },

@@ -1,7 +1,8 @@
 /**
  * A process of screens for the live benchmark: it opens many Socket.IO connections to one
- * server, subscribes each as a wall would, applies what arrives, and notes when each message
- * reached each screen. Driven by its parent over IPC:
+ * server, subscribes each as a wall would (for tiendo: the units from their URL beside the
+ * subscription, again only when a reply names another version), applies what arrives, and
+ * notes when each message reached each screen. Driven by its parent over IPC:
  *   {type: 'connect', kind: 'tiendo' | 'baseline', url, count, key, campaign, scope}
  *       → {type: 'connected', ms: [per screen, from the start to live], failed}
  *   {type: 'drop'}     every connection dropped at once (the network, as a restart does)
@@ -47,11 +48,22 @@ class Screen {
 
   async subscribe() {
     const request = this.mirror ? this.mirror.request() : { campaign: 'c', scope: 's' };
+    if (this.mirror && !this.units) this.units = this.fetchUnits();
     const reply = await this.socket.timeout(LIVE_TIMEOUT_MS).emitWithAck('subscribe', request).catch(() => null);
     if (!reply) return;
-    if (this.mirror ? !(await this.mirror.onReply(reply)) : !reply.ok) return;
+    if (this.mirror) {
+      if (!(await this.mirror.onReply(reply))) return;
+      if ((await this.units)?.version !== this.mirror.catalog) this.units = this.fetchUnits();
+      if ((await this.units)?.version !== this.mirror.catalog) return;
+    } else if (!reply.ok) return;
     this.live = true;
     this.liveAt = now();
+  }
+
+  fetchUnits() {
+    const { url, key, campaign, scope } = this.options;
+    return fetch(`${url}/api/v1/campaigns/${campaign}/units?scope=${scope}`, { headers: key ? { authorization: `Bearer ${key}` } : {} })
+      .then((r) => r.json(), () => null);
   }
 }
 

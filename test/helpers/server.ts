@@ -36,6 +36,8 @@ export interface StartOptions {
   port?: number;
   /** `serve` runs the bare server: no campaign, no demo keys (`keys` are then empty). */
   command?: 'demo' | 'serve';
+  /** How long it may take to listen (a long benchmark on a busy machine gives it more). */
+  startTimeoutMs?: number;
 }
 
 /** Runs `main.js demo` (the seeded Hà Tĩnh campaign, simulator off unless asked), or `serve`, and waits until it listens. */
@@ -61,7 +63,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), options.startTimeoutMs ?? 60_000);
     const check = () => {
       const match = /(?:Command center:|Listening on)\s+(https?):\/\/[^:/]+:(\d+)/.exec(output);
       if (match) {

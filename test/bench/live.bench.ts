@@ -68,7 +68,8 @@ interface Target {
 }
 
 async function tiendo(): Promise<Target & { server: ServerProcess; communes: string[] }> {
-  const server = await startServer();
+  // A long benchmark on a busy machine: a start may take minutes.
+  const server = await startServer({ startTimeoutMs: 300_000 });
   const seeded = await seedProgress(server);
   const communes = seeded.units.filter((u) => u.level === 'commune').map((u) => u.code);
   let i = 0;

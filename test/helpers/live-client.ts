@@ -16,9 +16,9 @@ export class LiveClient {
     url: string,
     campaign: string,
     scope: string,
-    options: { key?: string; resumeFrom?: LiveClient } = {},
+    options: { key?: string; resumeFrom?: LiveClient; depth?: number } = {},
   ) {
-    this.mirror = new LiveMirror(campaign, scope);
+    this.mirror = new LiveMirror(campaign, scope, options.depth ?? null);
     if (options.resumeFrom) {
       this.mirror.seq = options.resumeFrom.seq;
       this.mirror.epoch = options.resumeFrom.epoch;

@@ -63,7 +63,11 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), options.startTimeoutMs ?? 60_000);
+    const timer = setTimeout(() => {
+      // Not left running: nobody would stop it.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${output}`));
+    }, options.startTimeoutMs ?? 60_000);
     const check = () => {
       const match = /(?:Command center:|Listening on)\s+(https?):\/\/[^:/]+:(\d+)/.exec(output);
       if (match) {

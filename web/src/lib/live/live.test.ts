@@ -233,6 +233,53 @@ describe('LiveStore', () => {
     });
   });
 
+  it('fetches the units once per version: a reconnect that names the same version fetches nothing', async () => {
+    const other = new FakeSocket();
+    const asked: Coverage[] = [];
+    let version = 'v1';
+    const fresh = new LiveStore(other as unknown as LiveSocket, async (c) => {
+      asked.push(c);
+      return { ...c, version, units };
+    });
+    other.connect();
+    fresh.watch('ha-tinh', '42');
+    other.lastSubscribe.reply(snapshotReply(10, [unit('42', 50), unit('443', 50), unit('18550', 50)]));
+    await settle();
+    expect(asked).toHaveLength(1);
+    expect(fresh.units).toEqual(units);
+    other.drop();
+    other.connect();
+    other.lastSubscribe.reply(resumeReply(11, [unit('443', 51)]));
+    await settle();
+    expect(asked).toHaveLength(1);
+    expect(valueOf(fresh, '443')).toBe(51);
+    // The units changed on the server: the reply names another version.
+    version = 'v2';
+    other.drop();
+    other.connect();
+    other.lastSubscribe.reply({ ...(resumeReply(12, []) as LiveReply), catalog: 'v2' });
+    await settle();
+    expect(asked).toHaveLength(2);
+    expect(fresh.seq).toBe(12);
+  });
+
+  it('covers the levels it follows, and names units below them from the records', async () => {
+    const other = new FakeSocket();
+    const fresh = new LiveStore(other as unknown as LiveSocket, loadUnits);
+    other.connect();
+    fresh.watch('ha-tinh', '42', 1);
+    expect(other.lastSubscribe.request).toEqual({ campaign: 'ha-tinh', scope: '42', depth: 1, encoding: 'gzip' });
+    other.lastSubscribe.reply({ ...(snapshotReply(10, [unit('42', 50), unit('443', 50)]) as LiveReply), depth: 1 });
+    await settle();
+    expect(fresh.covers('42', 1)).toBe(true);
+    expect(fresh.covers('443')).toBe(true);
+    expect(fresh.covers('443', 1)).toBe(false);
+    const commune = units[2];
+    other.fire('activity', { campaign: 'ha-tinh', scope: '42', depth: 1, items: [{ unit: commune.code, metric: 'cccd_intake', delta: 2, occurredAt: 1 }], units: [commune] });
+    expect(fresh.named.get(commune.code)).toEqual(commune);
+    expect(fresh.feed[0]).toMatchObject({ kind: 'record', unit: commune.code });
+  });
+
   it('counts as live when connected with nothing to follow (no campaign yet)', async () => {
     const other = new FakeSocket();
     const idle = new LiveStore(other as unknown as LiveSocket, loadUnits);

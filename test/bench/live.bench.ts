@@ -19,9 +19,10 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, it } from 'vitest';
 import { io } from 'socket.io-client';
-import { BODY_ENCODING, LiveMirror, type Coverage, type UnitCatalog } from '@tiendo/shared';
+import { BODY_ENCODING, LiveMirror, type BodyEncoding, type Coverage, type UnitCatalog } from '@tiendo/shared';
 import { event, postEvents } from '../helpers/api.js';
 import { nationalCampaign } from '../helpers/national.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -32,6 +33,7 @@ const SOCKETS = (process.env.LIVE_SOCKETS ?? '1000,2000,5000,10000').split(',').
 const ROUNDS = Number(process.env.LIVE_ROUNDS ?? 3);
 const WORKERS = Number(process.env.LIVE_WORKERS ?? 4);
 const EVENTS = 40;
+const COMPRESSION_SOCKETS = 1000;
 const GOALS = { latencyRatio: 1.2, reconnectRatio: 2, kBPerSocket: 20 };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -88,8 +90,10 @@ async function tiendo(): Promise<Target & { server: ServerProcess; communes: str
   };
 }
 
-async function baseline(sizes: Sizes): Promise<Target> {
-  const child = spawn(process.execPath, [join(import.meta.dirname, 'live/baseline-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
+async function baseline(sizes: Sizes, deflate = false): Promise<Target> {
+  const child = spawn(process.execPath, [join(import.meta.dirname, 'live/baseline-server.mjs')], {
+    stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, DEFLATE: deflate ? '1' : '' },
+  });
   const url = await new Promise<string>((resolve) => {
     child.stdout!.on('data', (d: Buffer) => {
       const match = /Listening on (\S+)/.exec(String(d));
@@ -115,13 +119,18 @@ interface Sizes {
   snapshot: number;
   resume: number;
   message: number;
+  /** A change message as it went over the wire, and the snapshot's body as it is and gzipped. */
+  sample: string;
+  body: { identity: number; gzip: number };
 }
 
 async function measureSizes(target: Target): Promise<Sizes> {
   const socket = io(target.url, { transports: ['websocket'], auth: { key: target.key } });
   let bytes = 0;
+  let sample = '';
   socket.io.on('open', () => socket.io.engine.on('packet', (p: { data?: string | ArrayBuffer }) => {
     bytes += typeof p.data === 'string' ? Buffer.byteLength(p.data) : p.data?.byteLength ?? 0;
+    if (typeof p.data === 'string' && p.data.startsWith('2["changes"')) sample = p.data;
   }));
   await new Promise<void>((r) => socket.once('connect', () => r()));
   const request = { campaign: 'ha-tinh', scope: '42', encoding: BODY_ENCODING };
@@ -140,8 +149,13 @@ async function measureSizes(target: Target): Promise<Sizes> {
   await target.post();
   await changes;
   const message = bytes;
+  const bodySize = async (encoding: BodyEncoding) => {
+    const reply = await socket.emitWithAck('subscribe', { ...request, encoding });
+    return reply.ok ? reply.body.byteLength : 0;
+  };
+  const body = { identity: await bodySize('identity'), gzip: await bodySize('gzip') };
   socket.close();
-  return { snapshot, resume, message };
+  return { snapshot, resume, message, sample, body };
 }
 
 /** Screen processes, each with its share of the screens. */
@@ -305,6 +319,30 @@ async function firstNumbersMedian(url: string, key: string | null, coverage: Cov
   for (let i = 0; i < 5; i++) runs.push(await firstNumbers(url, key, coverage));
   return { ms: median(runs.map((r) => r.ms)), bytes: median(runs.map((r) => r.bytes)) };
 }
+
+describe('websocket per-message compression, measured on the bare server', () => {
+  it(`${COMPRESSION_SOCKETS} screens with and without permessage-deflate`, async () => {
+    const t = await tiendo();
+    const sizes = await measureSizes(t);
+    await t.stop();
+    const rounds: Record<string, Round> = {};
+    for (const deflate of [false, true]) {
+      const b = await baseline(sizes, deflate);
+      try {
+        rounds[String(deflate)] = await round(b, COMPRESSION_SOCKETS);
+      } finally {
+        await b.stop();
+      }
+    }
+    const [off, on] = [rounds.false, rounds.true];
+    console.log(
+      `websocket compression: a change message of ${sizes.message} B deflates to ${deflateRawSync(sizes.sample).length} B; ` +
+      `the snapshot's body is ${sizes.body.identity} B as it is, ${sizes.body.gzip} B gzipped once for every screen\n` +
+      `  ${COMPRESSION_SOCKETS} screens on the bare server, without / with permessage-deflate: memory per screen ${off.kBPerSocket.toFixed(1)} / ${on.kBPerSocket.toFixed(1)} kB, ` +
+      `event → screen p99 ${ms(off.p99)} / ${ms(on.p99)}, all live ${ms(off.connectMs)} / ${ms(on.connectMs)}`,
+    );
+  });
+});
 
 describe('a screen\'s first live numbers', () => {
   it('a province wall (Hà Tĩnh, 230 units)', async () => {

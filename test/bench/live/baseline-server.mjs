@@ -8,6 +8,7 @@
  *   node baseline-server.mjs   → prints "Listening on http://127.0.0.1:<port>"
  *   POST /event               → {"seq": n}
  *   POST /sizes?message=&reply= sets the sizes in bytes of the change message and of the reply
+ *   DEFLATE=1 in the environment: websocket per-message compression on every message
  */
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
@@ -38,7 +39,9 @@ const http = createServer((req, res) => {
   res.end();
 });
 
-const io = new Server(http, { serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 });
+// DEFLATE=1: websocket per-message compression of every message (to measure what it costs).
+const perMessageDeflate = process.env.DEFLATE ? { threshold: 0 } : false;
+const io = new Server(http, { serveClient: false, pingInterval: 10_000, pingTimeout: 10_000, perMessageDeflate });
 io.on('connection', (socket) => {
   socket.on('subscribe', (request, reply) => {
     void socket.join('scope');

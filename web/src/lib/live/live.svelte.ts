@@ -107,7 +107,8 @@ export class LiveStore {
   #catalogs = new Map<string, Promise<UnitCatalog>>();
   /** The version of `units`. */
   #catalog: string | null = null;
-  #byCode = new Map<string, UnitInfo>();
+  /** `units` by code; state, so that `covers` is followed by what reads it. */
+  #byCode = $state.raw(new Map<string, UnitInfo>());
   #attempt = 0;
   #pending = false;
   #buffer: ChangeMessage[] = [];
@@ -170,11 +171,13 @@ export class LiveStore {
    * `below` levels under it.
    */
   covers(code: string, below = 0): boolean {
-    if (!this.#byCode.has(code) || this.scope === null) return false;
-    if (this.depth === null) return true;
+    const { scope, depth } = this;
+    const byCode = this.#byCode;
+    if (scope === null || !byCode.has(code)) return false;
+    if (depth === null) return true;
     let distance = 0;
-    for (let unit = this.#byCode.get(code); unit && unit.code !== this.scope; unit = this.#byCode.get(unit.parent ?? '')) distance++;
-    return distance + below <= this.depth;
+    for (let unit = byCode.get(code); unit && unit.code !== scope; unit = byCode.get(unit.parent ?? '')) distance++;
+    return distance + below <= depth;
   }
 
   /**

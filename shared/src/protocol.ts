@@ -191,13 +191,21 @@ export interface UnitCatalog extends Coverage {
 /**
  * Values of every unit of the subscription that changed in (prevSeq, seq], as absolute values.
  * A client at sequence s applies it when prevSeq <= s < seq; when s < prevSeq it has missed
- * something and resumes.
+ * something and resumes. The records of the same flush ride along for the ticker: one message
+ * per subscription and flush.
  */
 export interface ChangeMessage extends Coverage {
   seq: number;
   prevSeq: number;
   serverTime: number;
   values: CompactValues;
+  /** Records counted in this flush, within the scope. Lossy by design. */
+  activity?: ActivityItem[];
+  /**
+   * The records' units and their parents that lie below the subscription's depth (so not in
+   * its catalog), for the ticker to name them.
+   */
+  units?: UnitInfo[];
 }
 
 export interface Heartbeat {
@@ -260,7 +268,7 @@ export interface LiveReply extends Coverage {
 
 export type SubscribeReply = LiveReply | { ok: false; code: RefusalCode; error: string };
 
-/** A commune's counted work in one flush, for the ticker of recent records. Lossy by design. */
+/** A commune's counted work in one flush, for the ticker of recent records. */
 export interface ActivityItem {
   unit: string;
   metric: string;
@@ -268,18 +276,8 @@ export interface ActivityItem {
   occurredAt: number;
 }
 
-export interface ActivityMessage extends Coverage {
-  items: ActivityItem[];
-  /**
-   * The items' units and their parents that lie below the subscription's depth (so not in its
-   * catalog), for the ticker to name them.
-   */
-  units?: UnitInfo[];
-}
-
 export interface ServerToClientEvents {
   changes: (message: ChangeMessage) => void;
-  activity: (message: ActivityMessage) => void;
   heartbeat: (message: Heartbeat) => void;
   mapChanged: (message: MapChangedMessage) => void;
   /** An admin changed the campaign (metrics, milestones, targets, status): subscribe afresh. */

@@ -7,7 +7,8 @@
  *
  * Build once, send many: a reply's body is built, serialized and compressed once per scope,
  * depth and sequence number, and every socket asking gets the same bytes (a binary attachment,
- * which Socket.IO writes as it is); a room's change message is encoded once for all its sockets.
+ * which Socket.IO writes as it is); a room's change message, with the records for its ticker, is
+ * encoded once for all its sockets.
  * The unit catalog is not in the reply: a screen fetches it from its own URL, again only when
  * the version the reply names is not the one it holds.
  *
@@ -323,26 +324,24 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       for (const code of flush.changed) {
         tree.ancestry(code).forEach((ancestor, distance) => {
           for (const room of this.roomsByScope.get(`${flush.campaign}|${ancestor.code}`) ?? []) {
-            if (room.depth === null || distance <= room.depth) codes.set(room, [...(codes.get(room) ?? []), code]);
+            if (room.depth !== null && distance > room.depth) continue;
+            const list = codes.get(room);
+            if (list) list.push(code);
+            else codes.set(room, [code]);
           }
         });
       }
       for (const [room, changed] of codes) {
         const { campaign, scope, depth } = room;
+        // Every record's commune lies below the scopes of the rooms its change reached.
+        const activity = flush.activity.filter((a) => tree.within(a.unit, scope));
+        const units = depth === null || !activity.length ? [] : this.namesBelow(tree, room, activity.map((a) => a.unit));
         this.server.to(room.name).emit('changes', {
           campaign, scope, depth, seq: flush.seq, prevSeq: room.lastSeq, serverTime, values: packValues(tree.values(changed)),
+          ...(activity.length ? { activity } : {}), ...(units.length ? { units } : {}),
         });
         room.lastSeq = flush.seq;
         sent = true;
-      }
-      if (!flush.activity.length) continue;
-      for (const room of this.rooms.values()) {
-        if (room.campaign !== flush.campaign) continue;
-        const items = flush.activity.filter((a) => tree.within(a.unit, room.scope));
-        if (!items.length) continue;
-        const { campaign, scope, depth } = room;
-        const units = depth === null ? undefined : this.namesBelow(tree, room, items.map((i) => i.unit));
-        this.server.to(room.name).emit('activity', { campaign, scope, depth, items, ...(units?.length ? { units } : {}) });
       }
     }
     return sent;

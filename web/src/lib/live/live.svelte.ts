@@ -15,7 +15,6 @@ import {
   readBody,
   sameCoverage,
   unpackValues,
-  type ActivityMessage,
   type CampaignInfo,
   type ChangeMessage,
   type ClientToServerEvents,
@@ -148,7 +147,6 @@ export class LiveStore {
     });
     socket.on('changes', (message) => this.#onChanges(message));
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
-    socket.on('activity', (message) => this.#onActivity(message));
     socket.on('mapChanged', (message) => (this.mapChange = message));
     // An admin changed the campaign (milestones, targets): what is held is no longer its shape.
     socket.on('campaignChanged', ({ campaign }) => {
@@ -305,6 +303,7 @@ export class LiveStore {
       return;
     }
     this.#merge(unpackValues(message.values));
+    this.#onActivity(message);
     this.seq = message.seq;
     this.#setClock(message.serverTime, this.lastContact);
   }
@@ -325,10 +324,11 @@ export class LiveStore {
     this.#setClock(message.serverTime, clientNow, rate === 1 ? 1 : Math.max(0, Math.min(rate, seen)));
   }
 
-  #onActivity(message: ActivityMessage): void {
-    if (!this.#want || !sameCoverage(message, this.#want)) return;
+  /** The records a change message brings go on the ticker. */
+  #onActivity(message: ChangeMessage): void {
     if (message.units?.length) this.named = new Map([...this.named, ...message.units.map((u) => [u.code, u] as const)]);
-    const items: FeedItem[] = message.items.map((item) => ({
+    if (!message.activity?.length) return;
+    const items: FeedItem[] = message.activity.map((item) => ({
       kind: 'record', id: this.#nextId++, unit: item.unit, metric: item.metric, delta: item.delta, at: item.occurredAt,
     }));
     this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);

@@ -275,7 +275,7 @@ describe('LiveStore', () => {
     expect(fresh.covers('443')).toBe(true);
     expect(fresh.covers('443', 1)).toBe(false);
     const commune = units[2];
-    other.fire('activity', { campaign: 'ha-tinh', scope: '42', depth: 1, items: [{ unit: commune.code, metric: 'cccd_intake', delta: 2, occurredAt: 1 }], units: [commune] });
+    other.fire('changes', { ...change(10, 11, []), depth: 1, activity: [{ unit: commune.code, metric: 'cccd_intake', delta: 2, occurredAt: 1 }], units: [commune] });
     expect(fresh.named.get(commune.code)).toEqual(commune);
     expect(fresh.feed[0]).toMatchObject({ kind: 'record', unit: commune.code });
   });
@@ -333,12 +333,12 @@ describe('LiveStore', () => {
     expect(fresh.celebration).toBeNull();
   });
 
-  it('puts recent records on the feed, newest first', async () => {
-    socket.fire('activity', { campaign: 'ha-tinh', scope: '42', depth: null, items: [
+  it('puts the records a change brings on the feed, newest first', async () => {
+    socket.fire('changes', { ...change(10, 11, []), activity: [
       { unit: '18550', metric: 'cccd_intake', delta: 3, occurredAt: 1 },
       { unit: '18550', metric: 'cccd_intake', delta: 4, occurredAt: 2 },
     ] });
-    socket.fire('activity', { campaign: 'ha-tinh', scope: '443', depth: null, items: [{ unit: '18550', metric: 'cccd_intake', delta: 9, occurredAt: 3 }] });
+    socket.fire('changes', { ...change(11, 12, []), scope: '443', activity: [{ unit: '18550', metric: 'cccd_intake', delta: 9, occurredAt: 3 }] });
     expect(store.feed.map((f) => (f.kind === 'record' ? f.delta : 0))).toEqual([4, 3]);
   });
 

@@ -79,6 +79,11 @@ const ROUTES: Route[] = [
     expect: { nobody: 401, adminKey: 200, admin: 409, leadership: 409, chief: 409 }, otherwise: 403,
   },
   {
+    // Display data: the demo's wall is public, so every reader may see it.
+    name: 'GET /api/v1/campaigns/:id/units (a district)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/units?scope=445&depth=1'),
+    expect: {}, otherwise: 200,
+  },
+  {
     name: 'GET /api/v1/session', call: (w) => as(w, 'GET', '/api/v1/session'),
     expect: { nobody: 401, display: 404, ingest: 404, adminKey: 404, communeKey: 404 }, otherwise: 200,
   },

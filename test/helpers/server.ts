@@ -37,7 +37,10 @@ export interface StartOptions {
   port?: number;
   /** `serve` runs the bare server: no campaign, no demo keys (`keys` are then empty). */
   command?: 'demo' | 'serve';
-  /** How long it may take to listen (a long benchmark on a busy machine gives it more). */
+  /**
+   * How long it may take to listen: by default just under the tests' hook timeout, as a start
+   * on a busy machine can take more than a minute; a long benchmark gives it more.
+   */
   startTimeoutMs?: number;
 }
 
@@ -68,7 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       // Not left behind: a server that starts after the test gave up would run on.
       child.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${output}`));
-    }, options.startTimeoutMs ?? 60_000);
+    }, options.startTimeoutMs ?? 110_000);
     const check = () => {
       const match = /(?:Command center:|Listening on)\s+(https?):\/\/[^:/]+:(\d+)/.exec(output);
       if (match) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyChange, mergeValues } from './live.js';
+import { classifyChange, mergeValues, packValues, readBody, unpackValues } from './live.js';
 import type { UnitValues } from './protocol.js';
 
 describe('classifyChange', () => {
@@ -22,5 +22,28 @@ describe('mergeValues', () => {
     mergeValues(state, message);
     mergeValues(state, message);
     expect(state.get('1')!.metrics).toEqual({ a: m(5), b: m(2) });
+  });
+});
+
+describe('packValues', () => {
+  it('carries every figure of every unit and metric, and unpacks to the same values', () => {
+    const values: UnitValues[] = [
+      { code: '42', metrics: { a: { value: 10, target: 20, today: 1, last7: 5, completedAt: null }, b: { value: 3, target: 3, today: 0, last7: 0, completedAt: 1_700_000_000_000 } } },
+      { code: '436', metrics: { a: { value: 0, target: 0, today: 0, last7: 0, completedAt: null }, b: { value: 7, target: 9, today: 2, last7: 4, completedAt: null } } },
+    ];
+    const packed = packValues(values);
+    expect(packed).toEqual({ codes: ['42', '436'], metrics: { a: [10, 20, 1, 5, null, 0, 0, 0, 0, null], b: [3, 3, 0, 0, 1_700_000_000_000, 7, 9, 2, 4, null] } });
+    expect(unpackValues(JSON.parse(JSON.stringify(packed)))).toEqual(values);
+    expect(unpackValues(packValues([]))).toEqual([]);
+  });
+});
+
+describe('readBody', () => {
+  it('reads a body as it came, or gzipped', async () => {
+    const body = { values: { codes: ['42'], metrics: { a: [1, 2, 3, 4, null] } } };
+    const bytes = new TextEncoder().encode(JSON.stringify(body));
+    expect(await readBody({ body: bytes, encoding: 'identity' })).toEqual(body);
+    const gzipped = await new Response(new Blob([bytes]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer();
+    expect(await readBody({ body: gzipped, encoding: 'gzip' })).toEqual(body);
   });
 });

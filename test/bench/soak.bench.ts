@@ -23,6 +23,8 @@ const WARMUP = Number(process.env.SOAK_WARMUP_MINUTES ?? Math.max(3, Math.round(
 const DISTURB_EVERY_MS = 150_000;
 const OFFLINE_MS = 45_000;
 const DOWN_MS = 15_000;
+/** A restart on a loaded machine may be slow; the soak is about the screen, so it waits. */
+const START_TIMEOUT_MS = 900_000;
 /** Fourteen views (the province and its thirteen districts): back on the wall every 70 s. */
 const ROTATE_S = 5;
 /** The whole 2023 campaign (about 150 days) replays between two restarts. */
@@ -55,7 +57,7 @@ describe.skipIf(!hasChromium || !MINUTES)(`a kiosk left alone for ${MINUTES} min
   const env = { SIMULATION: 'replay', REPLAY_DAYS_PER_MINUTE };
 
   beforeAll(async () => {
-    server = await startServer({ env });
+    server = await startServer({ env, startTimeoutMs: START_TIMEOUT_MS });
     browser = await launch({ width: 1920, height: 1080 });
   });
 
@@ -125,7 +127,7 @@ describe.skipIf(!hasChromium || !MINUTES)(`a kiosk left alone for ${MINUTES} min
       } else {
         await server.stop();
         await page.waitForTimeout(DOWN_MS);
-        server = await startServer({ env, port, dataDir: server.dataDir });
+        server = await startServer({ env, port, dataDir: server.dataDir, startTimeoutMs: START_TIMEOUT_MS });
         restarts++;
         event = 'after a server restart';
       }

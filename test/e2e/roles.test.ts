@@ -52,6 +52,8 @@ interface Route {
 }
 
 const unique = () => `${process.pid}${n++}`;
+/** Two records of Thạch Kênh's officer held by the plausibility rule: one to confirm, one to reject. */
+const heldIds: number[] = [];
 
 const ROUTES: Route[] = [
   {
@@ -62,6 +64,24 @@ const ROUTES: Route[] = [
   {
     name: 'GET /api/v1/campaigns/:id/silence (a district)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/silence?scope=445'),
     expect: { nobody: 401, communeKey: 403, officer: 403, districtAdmin: 403, firstTime: 403 }, otherwise: 200,
+  },
+  {
+    name: 'GET /api/v1/campaigns/:id/held (Thạch Hà)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/held?scope=445'),
+    expect: { nobody: 401, adminKey: 200, admin: 200, leadership: 200, chief: 200 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/campaigns/:id/held/:held/confirm (Thạch Kênh)', call: (w) => as(w, 'POST', `/api/v1/campaigns/ha-tinh/held/${heldIds[0]}/confirm`, {}),
+    // The first who may decide confirms it; it is decided once, so the others are told so.
+    expect: { nobody: 401, adminKey: 200, admin: 409, leadership: 409, chief: 409 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/campaigns/:id/held/:held/reject (Thạch Kênh)', call: (w) => as(w, 'POST', `/api/v1/campaigns/ha-tinh/held/${heldIds[1]}/reject`, { reason: 'Thử quyền' }),
+    expect: { nobody: 401, adminKey: 200, admin: 409, leadership: 409, chief: 409 }, otherwise: 403,
+  },
+  {
+    // Display data: the demo's wall is public, so every reader may see it.
+    name: 'GET /api/v1/campaigns/:id/units (a district)', call: (w) => as(w, 'GET', '/api/v1/campaigns/ha-tinh/units?scope=445&depth=1'),
+    expect: {}, otherwise: 200,
   },
   {
     name: 'GET /api/v1/session', call: (w) => as(w, 'GET', '/api/v1/session'),
@@ -263,6 +283,13 @@ beforeAll(async () => {
   const firstTime = new Session(server.url);
   await firstTime.signIn('qt.moi', newcomer.body.oneTimePassword);
   sessions.set('firstTime', firstTime);
+  for (let i = 0; i < 2; i++) {
+    const sent = await sessions.get('officer')!.request<{ held: { status: string }[] }>('POST', '/api/v1/events', { events: [event({ unit: '18586', delta: 90_000 })] });
+    expect(sent).toMatchObject({ status: 202, body: { held: [{ status: 'held' }] } });
+  }
+  const { body } = await sessions.get('chief')!.request<{ held: { id: number }[] }>('GET', '/api/v1/campaigns/ha-tinh/held');
+  heldIds.push(...body.held.map((h) => h.id));
+  expect(heldIds).toHaveLength(2);
 });
 
 afterAll(async () => {

@@ -100,6 +100,19 @@ export async function layoutProblems(page: Page, floors: TypeFloors): Promise<st
           : { px: floors.label };
         if (size < role.px * scale - 0.05) problems.push(`too small: ${describe(el)} ${size.toFixed(1)}px < ${(role.px * scale).toFixed(1)}px`);
       }
+      // A chart's own words (milestone names, axes, notes) never print over each other.
+      const chartTexts = Array.from(document.querySelectorAll('main svg text')).filter((el) => !el.matches(exempt) && visible(el) && el.textContent!.trim() !== '');
+      const boxes = chartTexts.map((el) => el.getBoundingClientRect());
+      for (let i = 0; i < boxes.length; i++) {
+        for (let j = i + 1; j < boxes.length; j++) {
+          const a = boxes[i]!;
+          const b = boxes[j]!;
+          const inset = 1;
+          if (a.left + inset < b.right && b.left + inset < a.right && a.top + inset < b.bottom && b.top + inset < a.bottom) {
+            problems.push(`overprints: ${describe(chartTexts[i]!)} and ${describe(chartTexts[j]!)}`);
+          }
+        }
+      }
       return problems;
     },
     { floors, exempt: EXEMPT },

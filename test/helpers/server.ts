@@ -21,6 +21,8 @@ export interface ServerProcess {
   url: string;
   keys: Keys;
   dataDir: string;
+  /** The server's process id (benchmarks read its CPU time). */
+  pid: number;
   output(): string;
   /** Null while running. */
   exitCode(): number | null;
@@ -35,6 +37,11 @@ export interface StartOptions {
   port?: number;
   /** `serve` runs the bare server: no campaign, no demo keys (`keys` are then empty). */
   command?: 'demo' | 'serve';
+  /**
+   * How long it may take to listen: by default just under the tests' hook timeout, as a start
+   * on a busy machine can take more than a minute; a long benchmark gives it more.
+   */
+  startTimeoutMs?: number;
 }
 
 /** Runs `main.js demo` (the seeded Hà Tĩnh campaign, simulator off unless asked), or `serve`, and waits until it listens. */
@@ -60,7 +67,11 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolvePort, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      // Not left behind: a server that starts after the test gave up would run on.
+      child.kill('SIGKILL');
+      reject(new Error(`server did not start in time:\n${output}`));
+    }, options.startTimeoutMs ?? 110_000);
     const check = () => {
       const match = /(?:Command center:|Listening on)\s+(https?):\/\/[^:/]+:(\d+)/.exec(output);
       if (match) {
@@ -77,7 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   });
   const keys = command === 'demo' ? (JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Keys) : { ingest: '', display: '', admin: '' };
   return {
-    url, keys, dataDir,
+    url, keys, dataDir, pid: child.pid!,
     output: () => output,
     exitCode: () => child.exitCode,
     stop: () => stopProcess(child),

@@ -1,6 +1,9 @@
-import { Controller, Get, Param, Query, UnprocessableEntityException } from '@nestjs/common';
-import { derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
-import { cleanText, code } from '@tiendo/shared/schemas';
+import { Controller, Get, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import {
+  derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot, type UnitCatalog,
+} from '@tiendo/shared';
+import { cleanText, code, depthQuery } from '@tiendo/shared/schemas';
+import type { Response } from 'express';
 import { z } from 'zod';
 import { Caller } from '../common/credentials.js';
 import { parseParam, parseQuery } from '../common/params.js';
@@ -36,16 +39,31 @@ export class CampaignsController {
   @Get(':id/snapshot')
   async snapshot(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials): Promise<SnapshotWithFigures> {
     const id = parseParam('campaign', campaign, code);
-    const { scope } = parseQuery(query, { scope: code.optional() });
+    const { scope, depth } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
     const { tree, unit } = this.live.resolve(id, scope, 'scope');
     await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
-    const snapshot = this.live.snapshot(id, unit)!;
+    const snapshot = this.live.snapshot(id, unit, depth ?? null)!;
     const now = this.clock.now();
     const derived: SnapshotWithFigures['derived'] = {};
     for (const v of snapshot.values) {
       derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, metricView(snapshot.campaign, k), now)]));
     }
     return { ...snapshot, derived };
+  }
+
+  /**
+   * The units a subscription covers, apart from its values: they change rarely, so the answer
+   * carries their version as its ETag and a screen that holds them is answered 304.
+   */
+  @Get(':id/units')
+  async units(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials, @Res({ passthrough: true }) response: Response): Promise<UnitCatalog> {
+    const id = parseParam('campaign', campaign, code);
+    const { scope, depth = null } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
+    const { tree, unit } = this.live.resolve(id, scope, 'scope');
+    await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
+    const { units, version } = tree.catalog(unit, depth);
+    response.setHeader('ETag', `"${version}"`);
+    return { campaign: id, scope: unit, depth, version, units };
   }
 
   @Get(':id/series')

@@ -50,12 +50,13 @@ export interface Credentials {
  * What each role may do. One table for keys and people; every right is further bounded by the
  * principal's scope (a unit and everything below it), which the services check on the data.
  */
-export type Capability = 'read' | 'report' | 'keys' | 'administer' | 'people' | 'audit' | 'annotate';
+export type Capability = 'read' | 'report' | 'keys' | 'administer' | 'people' | 'audit' | 'annotate' | 'review';
 
+/** `review`: confirm or reject the records the plausibility rule held (those who may not have theirs held instead). */
 export const CAPABILITIES: Record<Principal['role'], readonly Capability[]> = {
-  admin: ['read', 'report', 'keys', 'administer', 'people', 'audit', 'annotate'],
-  leadership: ['read', 'audit', 'annotate'],
-  chief: ['read', 'report', 'people', 'annotate'],
+  admin: ['read', 'report', 'keys', 'administer', 'people', 'audit', 'annotate', 'review'],
+  leadership: ['read', 'audit', 'annotate', 'review'],
+  chief: ['read', 'report', 'people', 'annotate', 'review'],
   officer: ['read', 'report'],
   ingest: ['read', 'report'],
   display: ['read'],
@@ -80,7 +81,7 @@ export class TooManyAttemptsException extends HttpException {
 /** The reader of a public display. */
 const CAPABILITY_WORDS: Record<Capability, string> = {
   read: 'read', report: 'report counts', keys: 'manage keys', administer: 'administer campaigns, units and maps',
-  people: 'manage people', audit: 'read the audit trail', annotate: 'annotate',
+  people: 'manage people', audit: 'read the audit trail', annotate: 'annotate', review: 'confirm or reject held records',
 };
 
 export const PUBLIC: Principal = { keyId: null, name: 'public', role: 'public', scope: '' };

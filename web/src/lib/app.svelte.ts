@@ -42,7 +42,7 @@ export class AppState {
     const key = displayKey(params);
     this.hasKey = key !== null;
     this.api = new Api(key);
-    this.live = connectLive(key, (refusal) => {
+    this.live = connectLive(key, (coverage) => this.api.units(coverage), (refusal) => {
       if (key && refusal.code === 'unauthorized') forgetDisplayKey(key);
     });
     this.kiosk = params.get('kiosk') === '1';
@@ -120,10 +120,13 @@ export class AppState {
     return campaign ? localDate(this.now, campaign.timeZone) : null;
   }
 
-  /** Follow a scope (the campaign root when none is given) once the campaign is known. */
-  follow(scope?: string): void {
+  /**
+   * Follow a scope (the campaign root when none is given) down to `depth` levels (null: all)
+   * once the campaign is known.
+   */
+  follow(scope?: string, depth: number | null = null): void {
     const campaign = this.campaign;
-    if (campaign) this.live.watch(campaign.id, scope ?? campaign.rootUnit);
+    if (campaign) this.live.watch(campaign.id, scope ?? campaign.rootUnit, depth);
   }
 
   async #loadCampaigns(): Promise<void> {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { addDays, localDate } from '@tiendo/shared';
 import { event } from '../helpers/api.js';
 import { Session } from '../helpers/production.js';
 import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
@@ -52,6 +53,8 @@ interface Route {
 }
 
 const unique = () => `${process.pid}${n++}`;
+/** A day of the demo's campaign, which plays around today. */
+const daysAgo = (n: number) => addDays(localDate(Date.now(), 'Asia/Ho_Chi_Minh'), -n);
 /** Two records of Thạch Kênh's officer held by the plausibility rule: one to confirm, one to reject. */
 const heldIds: number[] = [];
 
@@ -242,6 +245,25 @@ const ROUTES: Route[] = [
   {
     name: 'GET /api/v1/audit?format=csv', call: (w) => as(w, 'GET', '/api/v1/audit?format=csv&limit=1'),
     expect: { nobody: 401, adminKey: 200, admin: 200, leadership: 200, districtAdmin: 200 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/campaigns/ha-tinh/notes (Thạch Hà)', call: (w) => as(w, 'POST', '/api/v1/campaigns/ha-tinh/notes', {
+      unit: '445', from: daysAgo(3), to: daysAgo(1), text: 'Mưa lớn, tổ lưu động nghỉ',
+    }),
+    expect: { nobody: 401, adminKey: 201, admin: 201, leadership: 201, chief: 201 }, otherwise: 403,
+  },
+  {
+    name: 'DELETE /api/v1/campaigns/ha-tinh/notes/:note (Thạch Hà)', call: async (w) => {
+      const { id } = await prepare<{ id: number }>('POST', '/api/v1/campaigns/ha-tinh/notes', { unit: '445', from: daysAgo(2), to: daysAgo(2), text: 'Ghi chú thử' });
+      return as(w, 'DELETE', `/api/v1/campaigns/ha-tinh/notes/${id}`, { reason: 'Thử quyền' });
+    },
+    expect: { nobody: 401, adminKey: 204, admin: 204, leadership: 204, chief: 204 }, otherwise: 403,
+  },
+  {
+    name: 'POST /api/v1/reports (Thạch Kênh)', call: (w) => as(w, 'POST', '/api/v1/reports', {
+      reports: [{ id: `r-${unique()}`, campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18586', total: 999_999, asOf: new Date().toISOString(), confirmed: true }],
+    }),
+    expect: { nobody: 401, display: 403, leadership: 403, districtAdmin: 403, firstTime: 403 }, otherwise: 200,
   },
   {
     name: 'GET /api/v1/maps/versions', call: (w) => as(w, 'GET', '/api/v1/maps/versions'),

@@ -180,17 +180,18 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
     const browser = await launch();
     try {
       const page = await open(browser, demo.server, '/', 'kiosk=1&rotate=5&campaigns=all&campaign=thach-ha-2026');
-      // Each view as it settles, read at once: the address, the campaign's name above the unit shown, that unit's ranking.
+      // Each view as it settles, read at once: the address, the campaign's name above the unit shown, that unit's ranking and map.
       const shown = () => page.evaluate(() => ({
         path: location.pathname,
         campaign: new URLSearchParams(location.search).get('campaign'),
         title: document.querySelector('.topbar .eyebrow > span')?.textContent?.trim(),
         unit: document.querySelector('h1')?.textContent?.trim(),
         ranked: document.querySelectorAll('[data-testid=rank-row]').length,
+        mapped: document.querySelectorAll('[data-testid=map-units] path').length > 0,
       }));
       const next = async (path: string, campaign: string, title: unknown, unit: RegExp, ranked: string) => {
         await expect.poll(shown, { timeout: 10_000, interval: 50 }).toEqual({
-          path, campaign, title, unit: expect.stringMatching(unit), ranked: demo.seeded.units.filter((u) => u.parent === ranked).length,
+          path, campaign, title, unit: expect.stringMatching(unit), ranked: demo.seeded.units.filter((u) => u.parent === ranked).length, mapped: true,
         });
         await page.screenshot({ path: artifact(`wall-kiosk-${campaign}${path.replace(/\W+/g, '-').replace(/-$/, '')}.png`) });
       };

@@ -494,8 +494,20 @@ export class IngestRepository {
     return values;
   }
 
+  /**
+   * What is known of a sender's ids is read, and then acted on (a report turned into a
+   * difference, a record held), by one transaction of that sender at a time: a twin sent at the
+   * same moment waits, then finds the first one known. Senders in a fixed order, so two
+   * transactions never wait on each other.
+   */
+  private async lockSenders(em: EntityManager, records: { campaign: string; sender: string }[]): Promise<void> {
+    const senders = [...new Set(records.map((r) => `${r.campaign}/${r.sender}`))].sort();
+    await query(em, `select pg_advisory_xact_lock(hashtextextended(s, 0)) from unnest(?::text[]) with ordinality as t(s, n) order by n`, [senders]);
+  }
+
   private async countedEvents(em: EntityManager, ids: EventId[]): Promise<Set<string>> {
     if (!ids.length) return new Set();
+    await this.lockSenders(em, ids);
     const rows = await query<{ campaign_id: string; sender_scope: string; origin: EventOrigin; id: string }>(em,
       `select e.campaign_id, e.sender_scope, e.origin, e.id
        from event e join json_to_recordset(?::json) as x(campaign text, sender text, origin text, id text)
@@ -508,6 +520,7 @@ export class IngestRepository {
   /** The reports known with the same content; one known with other content is a conflict. */
   private async knownReports(em: EntityManager, reports: NewReport[]): Promise<Set<string>> {
     if (!reports.length) return new Set();
+    await this.lockSenders(em, reports);
     const stored = await query<{ campaign_id: string; sender_scope: string; id: string; metric: string; unit_code: string; total: string; as_of: string; received_at: string }>(em,
       `select r.campaign_id, r.sender_scope, r.id, r.metric, r.unit_code, r.total, r.as_of, r.received_at
        from report r join json_to_recordset(?::json) as x(campaign text, sender text, id text)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyChange, mergeValues } from './live.js';
+import { classifyChange, mergeValues, packValues, readBody, unpackValues } from './live.js';
 import type { UnitValues } from './protocol.js';
 
 describe('classifyChange', () => {

@@ -51,6 +51,9 @@ export interface HeldOutcome {
 
 export type UnitLevel = 'country' | 'province' | 'district' | 'commune';
 
+/** The code of the whole country in the shipped catalog (ROOT_UNIT=VN). */
+export const COUNTRY_CODE = 'VN';
+
 export interface UnitInfo {
   code: string;
   name: string;
@@ -152,6 +155,10 @@ export interface UnitValues {
   metrics: Record<string, MetricValue>;
 }
 
+/**
+ * Every unit of a scope with its values, as the HTTP snapshot answers it (the socket sends the
+ * same in the compact form of `LiveBody`, and the unit catalog on its own URL).
+ */
 export interface Snapshot {
   /** Identity of the change log the sequence numbers belong to (see `Heartbeat.epoch`). */
   epoch: string;
@@ -164,17 +171,61 @@ export interface Snapshot {
 }
 
 /**
- * Values of every unit of the scope that changed in (prevSeq, seq], as absolute values.
- * A client at sequence s applies it when prevSeq <= s < seq; when s < prevSeq it has missed
- * something and resumes.
+ * Live values in columns, the form they travel in: for each metric, five numbers per unit of
+ * `codes` in its order: value, target, today, last7, completedAt (epoch ms, or null).
  */
-export interface ChangeMessage {
+export interface CompactValues {
+  codes: string[];
+  metrics: Record<string, (number | null)[]>;
+}
+
+/**
+ * A subscription's scope and the levels below it that it covers: `depth` 0 is the scope alone,
+ * 1 its children too; null, every level. A wall follows the levels it draws.
+ */
+export interface Coverage {
   campaign: string;
   scope: string;
+  depth: number | null;
+}
+
+/**
+ * The body of a subscribe reply, built and serialized once per scope, depth and sequence number
+ * for every screen that asks: a snapshot carries the campaign, a resume only the values.
+ */
+export interface LiveBody {
+  campaign?: CampaignInfo;
+  values: CompactValues;
+}
+
+/**
+ * GET /api/v1/campaigns/:id/units?scope=&depth=: the units a subscription covers, parents
+ * first. They change rarely: `version` (also the ETag) is what subscribe replies name, so a
+ * screen fetches them again only when they changed.
+ */
+export interface UnitCatalog extends Coverage {
+  version: string;
+  units: UnitInfo[];
+}
+
+/**
+ * Values of every unit of the subscription that changed in (prevSeq, seq], as absolute values.
+ * A client at sequence s applies it when prevSeq <= s < seq; when s < prevSeq it has missed
+ * something and resumes. The records of the same flush ride along for the ticker: one message
+ * per subscription and flush.
+ */
+export interface ChangeMessage extends Coverage {
   seq: number;
   prevSeq: number;
   serverTime: number;
-  values: UnitValues[];
+  values: CompactValues;
+  /** Records counted in this flush, within the scope. Lossy by design. */
+  activity?: ActivityItem[];
+  /**
+   * The records' units and their parents that lie below the subscription's depth (so not in
+   * its catalog), for the ticker to name them.
+   */
+  units?: UnitInfo[];
 }
 
 export interface Heartbeat {
@@ -193,11 +244,17 @@ export interface Heartbeat {
 export interface SubscribeRequest {
   campaign: string;
   scope: string;
+  /** The levels below the scope to follow (see `Coverage`); omitted, every level. */
+  depth?: number;
   /** The last sequence number the client holds; omitted for a fresh snapshot. */
   since?: number;
   /** The epoch `since` belongs to; a resume from another epoch is answered with a snapshot. */
   epoch?: string;
+  /** `gzip`: the client can inflate the reply's body (DecompressionStream); else it comes as it is. */
+  encoding?: BodyEncoding;
 }
+
+export type BodyEncoding = 'gzip' | 'identity';
 
 /**
  * Why a request was refused: `unauthorized` (no key, or an unknown or revoked one: the screen
@@ -213,12 +270,25 @@ export interface AccessEnded {
   message: string;
 }
 
-export type SubscribeReply =
-  | { ok: true; kind: 'snapshot'; snapshot: Snapshot }
-  | { ok: true; kind: 'resume'; epoch: string; campaign: string; scope: string; seq: number; serverTime: number; values: UnitValues[] }
-  | { ok: false; code: RefusalCode; error: string };
+/**
+ * A subscription's answer: what it covers, where the values stand, the version of its unit
+ * catalog, and the body (a `LiveBody` as UTF-8 JSON, gzipped when asked), which every screen
+ * asking for the same thing shares.
+ */
+export interface LiveReply extends Coverage {
+  ok: true;
+  kind: 'snapshot' | 'resume';
+  epoch: string;
+  seq: number;
+  serverTime: number;
+  catalog: string;
+  encoding: BodyEncoding;
+  body: Uint8Array | ArrayBuffer;
+}
 
-/** A commune's counted work in one flush, for the ticker of recent records. Lossy by design. */
+export type SubscribeReply = LiveReply | { ok: false; code: RefusalCode; error: string };
+
+/** A commune's counted work in one flush, for the ticker of recent records. */
 export interface ActivityItem {
   unit: string;
   metric: string;
@@ -226,15 +296,8 @@ export interface ActivityItem {
   occurredAt: number;
 }
 
-export interface ActivityMessage {
-  campaign: string;
-  scope: string;
-  items: ActivityItem[];
-}
-
 export interface ServerToClientEvents {
   changes: (message: ChangeMessage) => void;
-  activity: (message: ActivityMessage) => void;
   heartbeat: (message: Heartbeat) => void;
   mapChanged: (message: MapChangedMessage) => void;
   /** An admin changed the campaign (metrics, milestones, targets, status): subscribe afresh. */
@@ -251,7 +314,7 @@ export interface MapChangedMessage {
 
 export interface ClientToServerEvents {
   subscribe: (request: SubscribeRequest, reply: (result: SubscribeReply) => void) => void;
-  unsubscribe: (request: { campaign: string; scope: string }) => void;
+  unsubscribe: (request: Coverage) => void;
 }
 
 /** How often the server coalesces changes into one message per room. */

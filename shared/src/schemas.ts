@@ -130,10 +130,18 @@ export const keyRequestSchema = z.strictObject({
 });
 
 /** What a screen sends to follow a scope: `since` and `epoch` when it resumes. */
+/** Levels below a scope: a tree is at most country > province > district > commune. */
+export const depth = z.int('must be a whole number of levels').min(0, 'must not be negative').max(3, 'must be at most 3 (a commune lies 3 levels below the country)');
+
+/** `depth` in a query string: levels below the scope, 0 to 3. */
+export const depthQuery = z.string().regex(/^[0-3]$/, 'must be 0, 1, 2 or 3 levels below the scope').transform(Number);
+
 export const subscribeRequestSchema = z.strictObject({
   campaign: code,
   scope: code.optional(),
+  depth: depth.optional(),
   since: z.int('must be an integer sequence number').min(0, 'must not be negative').optional(),
   epoch: cleanText(64).optional(),
+  encoding: z.enum(['gzip', 'identity'], 'must be "gzip" or "identity"').optional(),
 });
 

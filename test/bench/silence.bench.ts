@@ -10,8 +10,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, it } from 'vitest';
-import type { SilenceReport, Snapshot } from '@tiendo/shared';
-import { command, Session, startServe, type ProductionServer } from '../helpers/production.js';
+import type { SilenceReport } from '@tiendo/shared';
+import { nationalCampaign } from '../helpers/national.js';
+import type { Session } from '../helpers/production.js';
 import { freshPostgres, removeDir } from '../helpers/server.js';
 
 const RECORDS_PER_COMMUNE = 20;
@@ -19,23 +20,6 @@ const BATCH = 1000;
 const RUNS = 15;
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-
-async function nationalCampaign(env: Record<string, string>): Promise<{ server: ProductionServer; admin: Session; communes: string[] }> {
-  const { stdout } = await command(['init', '--admin', 'quantri', '--name', 'Quản trị'], { ...env, ROOT_UNIT: 'VN' });
-  const oneTime = /One-time password: (\S+)/.exec(stdout)![1];
-  const server = await startServe({ ...env, ROOT_UNIT: 'VN' });
-  const admin = new Session(server.url);
-  await admin.signIn('quantri', oneTime);
-  await admin.request('POST', '/api/v1/session/password', { current: oneTime, password: 'mật khẩu quản trị' });
-  const today = new Date().toISOString().slice(0, 10);
-  await admin.request('POST', '/api/v1/campaigns', {
-    id: 'ca-nuoc', name: 'Thu nhận CCCD toàn quốc', startDate: today, rootUnit: 'VN',
-    metrics: [{ key: 'cccd', name: 'Thu nhận CCCD gắn chip' }], milestones: [],
-  });
-  const snapshot = await admin.request<Snapshot>('GET', '/api/v1/campaigns/ca-nuoc/snapshot?scope=VN');
-  const communes = snapshot.body.units.filter((u) => u.level === 'commune').map((u) => u.code);
-  return { server, admin, communes };
-}
 
 async function timed(admin: Session, path: string): Promise<{ ms: number; silent: number; communes: number }> {
   const times: number[] = [];

@@ -5,8 +5,8 @@
  * then recovered.
  */
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatProgress, type Snapshot, type UnitInfo } from '@tiendo/shared';
-import { event, postEvents } from '../helpers/api.js';
+import { addDays, formatCount, formatProgress, localDate, type Snapshot, type UnitInfo } from '@tiendo/shared';
+import { event, post, postEvents } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { counterTexts, expectedCounters, mapFill, open, rankOf, waitForCounters } from '../helpers/screens.js';
 import { seededDemo, snapshot } from '../helpers/seed.js';
@@ -154,6 +154,53 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       }
       // The kiosk keeps its settings, never its key, in the address it moves to.
       expect(new URL(page.url()).search).toBe('?kiosk=1&rotate=2');
+    } finally {
+      await browser.dispose();
+    }
+  });
+
+  it('turns through every open campaign in kiosk mode, each with its name, and through their districts', async () => {
+    // Two campaigns of one district each, and a third closed since: the kiosk leaves that one out.
+    const campaigns = [
+      { id: 'thach-ha-2026', name: 'Thu nhận CCCD gắn chip đợt 2', rootUnit: '445' },
+      { id: 'can-loc-2026', name: 'Kích hoạt VNeID mức 2', rootUnit: '443' },
+      { id: 'nghi-xuan-2025', name: 'Thu nhận CCCD năm 2025', rootUnit: '442' },
+    ];
+    for (const c of campaigns) {
+      const made = await post(demo.server.url, '/api/v1/campaigns', demo.server.keys.admin, {
+        ...c, startDate: addDays(localDate(Date.now(), 'Asia/Ho_Chi_Minh'), -30), metrics: [{ key: 'cccd', name: 'Thu nhận CCCD gắn chip', shortName: 'CCCD' }],
+      });
+      expect(made.status).toBe(201);
+    }
+    const closed = await fetch(`${demo.server.url}/api/v1/campaigns/nghi-xuan-2025`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${demo.server.keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'closed' }),
+    });
+    expect(closed.status).toBe(200);
+
+    const browser = await launch();
+    try {
+      const page = await open(browser, demo.server, '/', 'kiosk=1&rotate=5&campaigns=all&campaign=thach-ha-2026');
+      // Each view as it settles, read at once: the address, the campaign's name above the unit shown, that unit's ranking.
+      const shown = () => page.evaluate(() => ({
+        path: location.pathname,
+        campaign: new URLSearchParams(location.search).get('campaign'),
+        title: document.querySelector('.topbar .eyebrow > span')?.textContent?.trim(),
+        unit: document.querySelector('h1')?.textContent?.trim(),
+        ranked: document.querySelectorAll('[data-testid=rank-row]').length,
+      }));
+      const next = async (path: string, campaign: string, title: unknown, unit: RegExp, ranked: string) => {
+        await expect.poll(shown, { timeout: 10_000, interval: 50 }).toEqual({
+          path, campaign, title, unit: expect.stringMatching(unit), ranked: demo.seeded.units.filter((u) => u.parent === ranked).length,
+        });
+        await page.screenshot({ path: artifact(`wall-kiosk-${campaign}${path.replace(/\W+/g, '-').replace(/-$/, '')}.png`) });
+      };
+      const haTinh = expect.stringMatching(/^Thu nhận CCCD gắn chip và ĐDĐT/);
+      await next('/', 'thach-ha-2026', campaigns[0].name, /^(Huyện|H\.) Thạch Hà$/, '445');
+      await next('/', 'can-loc-2026', campaigns[1].name, /^(Huyện|H\.) Can Lộc$/, '443');
+      await next('/', 'ha-tinh', haTinh, /^Tỉnh Hà Tĩnh$/, '42');
+      await next('/district/436', 'ha-tinh', haTinh, /^(Thành phố|TP\.) Hà Tĩnh$/, '436');
+      // The kiosk keeps its settings in the address, never its key.
+      expect(new URL(page.url()).search).toBe('?kiosk=1&rotate=5&campaigns=all&campaign=ha-tinh');
     } finally {
       await browser.dispose();
     }

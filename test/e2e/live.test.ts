@@ -3,7 +3,7 @@
  * stream of events, resumes from its sequence number and ends equal to the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot, UnitValues } from '@tiendo/shared';
+import type { ChangeMessage, Snapshot, UnitCatalog, UnitValues } from '@tiendo/shared';
 import { event, get, postEvents } from '../helpers/api.js';
 import { LiveClient, waitFor } from '../helpers/live-client.js';
 import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
@@ -76,6 +76,41 @@ describe('live delivery', () => {
     expect(client.values.has('18586')).toBe(true);
     expect(client.values.has('42')).toBe(false);
     expect(client.values.has('18070')).toBe(false);
+    client.close();
+  });
+});
+
+describe('units apart from values, subscriptions by depth', () => {
+  it('serves the units of a subscription on their own URL, with their version as ETag: 304 while unchanged', async () => {
+    const first = await fetch(`${server.url}/api/v1/campaigns/ha-tinh/units?scope=42&depth=1`);
+    expect(first.status).toBe(200);
+    const catalog = (await first.json()) as UnitCatalog;
+    expect(catalog.units.map((u) => u.level)).toEqual(['province', ...Array(13).fill('district')]);
+    expect(first.headers.get('etag')).toBe(`"${catalog.version}"`);
+    const again = await fetch(`${server.url}/api/v1/campaigns/ha-tinh/units?scope=42&depth=1`, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    expect(again.status).toBe(304);
+    const all = (await (await fetch(`${server.url}/api/v1/campaigns/ha-tinh/units?scope=42`)).json()) as UnitCatalog;
+    expect(all.units).toHaveLength(230);
+    expect(all.version).not.toBe(catalog.version);
+    const wrong = await fetch(`${server.url}/api/v1/campaigns/ha-tinh/units?scope=42&depth=7`);
+    expect(wrong.status).toBe(400);
+    expect(((await wrong.json()) as { message: string }).message).toMatch(/^depth: /);
+  });
+
+  it('a subscription to the districts of the province gets their values and changes only, with the records and the names of the communes they mention', async () => {
+    const client = new LiveClient(server.url, 'ha-tinh', '42', { depth: 1 });
+    await client.ready();
+    expect(client.values.size).toBe(14);
+    const units = (await (await fetch(`${server.url}/api/v1/campaigns/ha-tinh/units?scope=42&depth=1`)).json()) as UnitCatalog;
+    expect(client.mirror.catalog).toBe(units.version);
+    const records = new Promise<ChangeMessage>((resolve) => client.socket.on('changes', (m) => m.activity && resolve(m)));
+    const before = client.value('445')!;
+    await postEvents(server.url, server.keys.ingest, [event({ unit: '18586', delta: 3 })]);
+    await waitFor(() => client.value('445') === before + 3, 3000, 'the district to move');
+    expect(client.values.has('18586')).toBe(false);
+    const message = await records;
+    expect(message.activity!.map((i) => i.unit)).toContain('18586');
+    expect(message.units?.map((u) => u.code)).toEqual(['18586']);
     client.close();
   });
 });

@@ -1,48 +1,59 @@
 /**
  * A display client over a real Socket.IO connection that follows the protocol the web app
- * follows: snapshot, ordered changes, resume from its sequence number on a gap or reconnect.
+ * follows (the shared LiveMirror): snapshot, ordered changes, resume from its sequence number
+ * on a gap or reconnect.
  */
 import { io, type Socket } from 'socket.io-client';
-import {
-  classifyChange, mergeValues,
-  type ClientToServerEvents, type ServerToClientEvents, type SubscribeReply, type UnitValues,
-} from '@tiendo/shared';
+import { LiveMirror, type ClientToServerEvents, type ServerToClientEvents, type UnitValues } from '@tiendo/shared';
 
 export class LiveClient {
   readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
-  readonly values = new Map<string, UnitValues>();
-  seq = -1;
-  epoch: string | undefined;
-  snapshots = 0;
-  resumes = 0;
+  readonly mirror: LiveMirror;
   gaps = 0;
   messages = 0;
 
   constructor(
     url: string,
-    private readonly campaign: string,
-    private readonly scope: string,
-    options: { key?: string; resumeFrom?: LiveClient } = {},
+    campaign: string,
+    scope: string,
+    options: { key?: string; resumeFrom?: LiveClient; depth?: number } = {},
   ) {
+    this.mirror = new LiveMirror(campaign, scope, options.depth ?? null);
     if (options.resumeFrom) {
-      this.seq = options.resumeFrom.seq;
-      this.epoch = options.resumeFrom.epoch;
-      mergeValues(this.values, [...options.resumeFrom.values.values()]);
+      this.mirror.seq = options.resumeFrom.seq;
+      this.mirror.epoch = options.resumeFrom.epoch;
+      for (const [code, values] of options.resumeFrom.values) this.mirror.values.set(code, values);
     }
     const key = options.key;
     this.socket = io(url, { transports: ['websocket'], auth: key ? { key } : {}, reconnectionDelay: 100, reconnectionDelayMax: 500 });
     this.socket.on('connect', () => void this.subscribe());
     this.socket.on('changes', (message) => {
       this.messages++;
-      const outcome = classifyChange(this.seq, message);
-      if (outcome === 'gap') {
+      if (this.mirror.onChanges(message) === 'gap') {
         this.gaps++;
         void this.subscribe();
-      } else if (outcome === 'applied') {
-        mergeValues(this.values, message.values);
-        this.seq = message.seq;
       }
     });
+  }
+
+  get values(): ReadonlyMap<string, UnitValues> {
+    return this.mirror.values;
+  }
+
+  get seq(): number {
+    return this.mirror.seq;
+  }
+
+  get epoch(): string | undefined {
+    return this.mirror.epoch;
+  }
+
+  get snapshots(): number {
+    return this.mirror.snapshots;
+  }
+
+  get resumes(): number {
+    return this.mirror.resumes;
   }
 
   /** Resolves once the first snapshot has arrived. */
@@ -62,20 +73,8 @@ export class LiveClient {
   }
 
   private async subscribe(): Promise<void> {
-    const since = this.seq >= 0 ? this.seq : undefined;
-    const reply: SubscribeReply = await this.socket.emitWithAck('subscribe', { campaign: this.campaign, scope: this.scope, since, epoch: this.epoch });
-    if (!reply.ok) throw new Error(reply.error);
-    if (reply.kind === 'snapshot') {
-      this.values.clear();
-      mergeValues(this.values, reply.snapshot.values);
-      this.seq = reply.snapshot.seq;
-      this.epoch = reply.snapshot.epoch;
-      this.snapshots++;
-    } else {
-      this.resumes++;
-      mergeValues(this.values, reply.values);
-      this.seq = Math.max(this.seq, reply.seq);
-    }
+    const reply = await this.socket.emitWithAck('subscribe', this.mirror.request());
+    if (!(await this.mirror.onReply(reply))) throw new Error(reply.ok ? 'unexpected reply' : reply.error);
   }
 }
 

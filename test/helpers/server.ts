@@ -21,6 +21,8 @@ export interface ServerProcess {
   url: string;
   keys: Keys;
   dataDir: string;
+  /** The server's process id (benchmarks read its CPU time). */
+  pid: number;
   output(): string;
   /** Null while running. */
   exitCode(): number | null;
@@ -35,7 +37,10 @@ export interface StartOptions {
   port?: number;
   /** `serve` runs the bare server: no campaign, no demo keys (`keys` are then empty). */
   command?: 'demo' | 'serve';
-  /** How long it may take to listen (a long benchmark on a busy machine gives it more). */
+  /**
+   * How long it may take to listen: by default just under the tests' hook timeout, as a start
+   * on a busy machine can take more than a minute; a long benchmark gives it more.
+   */
   startTimeoutMs?: number;
 }
 
@@ -66,7 +71,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
       // Not left behind: a server that starts after the test gave up would run on.
       child.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${output}`));
-    }, options.startTimeoutMs ?? 60_000);
+    }, options.startTimeoutMs ?? 110_000);
     const check = () => {
       const match = /(?:Command center:|Listening on)\s+(https?):\/\/[^:/]+:(\d+)/.exec(output);
       if (match) {
@@ -83,7 +88,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   });
   const keys = command === 'demo' ? (JSON.parse(readFileSync(join(dataDir, 'demo-keys.json'), 'utf8')) as Keys) : { ingest: '', display: '', admin: '' };
   return {
-    url, keys, dataDir,
+    url, keys, dataDir, pid: child.pid!,
     output: () => output,
     exitCode: () => child.exitCode,
     stop: () => stopProcess(child),

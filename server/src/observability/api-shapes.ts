@@ -7,7 +7,7 @@
 import type {
   AuditPage, CampaignInfo, CatalogImportPreview, CountImportPreview, CountImportResult, DerivedFigures, EveningReport, EventBatchResult, HeldList, HeldOutcome, HeldRecord,
   HistoryResponse, KeyCreated, KeyInfo, KeyRevoked, MapImportPreview, MapVersionInfo, NoteInfo, PersonCreated, PersonInfo, ProgressRow,
-  ProgressTable, ReportBatchResult, SeriesResponse, SessionInfo, SilenceReport, Snapshot, Standing, TargetImportPreview, TargetRow, TargetVersion, UnitInfo,
+  ProgressTable, ReportBatchResult, SeriesResponse, SessionInfo, SilenceReport, Snapshot, Standing, TargetImportPreview, TargetRow, TargetVersion, UnitCatalog, UnitInfo,
 } from '@tiendo/shared';
 import { z } from 'zod';
 import type { SnapshotWithFigures } from '../controllers/campaigns.controller.js';
@@ -106,6 +106,14 @@ const snapshot = exactly<Snapshot>()(z.object({
   serverTime: epochMs,
   units: z.array(unitInfo),
   values: z.array(unitValues),
+}));
+
+export const unitCatalog = exactly<UnitCatalog>()(z.object({
+  campaign: z.string(),
+  scope: z.string(),
+  depth: z.int().min(0).max(3).nullable().describe('levels below the scope; null: every level'),
+  version: z.string().describe('changes only when the units do; also the ETag'),
+  units: z.array(unitInfo).describe('parents first'),
 }));
 
 const derivedFigures = exactly<DerivedFigures>()(z.object({

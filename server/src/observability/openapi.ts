@@ -72,7 +72,7 @@ const REFUSALS = {
   401: 'no key, or an unknown or revoked one',
   403: 'the key\'s role or scope does not allow this',
   429: 'too many failed key attempts from this address: retry after Retry-After seconds',
-  503: 'the database is unreachable: nothing was applied, retry (see Retry-After)',
+  503: 'the database is unreachable, or every database connection is busy: nothing was applied, retry (see Retry-After)',
 };
 
 const example = {
@@ -84,6 +84,7 @@ const example = {
 
 const campaignId: Parameter = { name: 'id', in: 'path', required: true, description: 'campaign id, e.g. ha-tinh' };
 const scope: Parameter = { name: 'scope', in: 'query', description: 'GSO code of the unit whose subtree is read (default: the campaign\'s root)' };
+const depth: Parameter = { name: 'depth', in: 'query', description: 'levels below the scope to include, 0 to 3 (default: every level)', schema: { type: 'integer' } };
 const importId: Parameter = { name: 'importId', in: 'path', required: true, description: 'the id a file\'s import answered with', schema: { type: 'integer' } };
 
 export const ROUTES: Record<string, RouteDoc> = {
@@ -146,16 +147,25 @@ export const ROUTES: Record<string, RouteDoc> = {
     },
   },
   'GET /api/v1/campaigns': {
-    tag: 'display', summary: 'Campaigns with their metrics and milestones', auth: 'none',
-    ok: { status: 200, description: 'every campaign', schema: shapes.campaignList, name: 'CampaignList' },
-    errors: {},
+    tag: 'display', summary: 'Campaigns with their metrics and milestones', auth: 'optional-key',
+    description: 'Every campaign but the archived ones. With `readable=true`, only those whose root unit the caller may display (a key or a session whose scope holds it; all of them when displays are public): what a kiosk turns through with `campaigns=all`.',
+    parameters: [{ name: 'readable', in: 'query', description: 'true: only the campaigns the caller may display whole', schema: { type: 'string', enum: ['true', 'false'] } }],
+    ok: { status: 200, description: 'the campaigns, oldest first', schema: shapes.campaignList, name: 'CampaignList' },
+    errors: { 400: 'a query parameter given twice or malformed', 401: 'readable=true without a key or session where displays are not public, or an unknown key', 429: REFUSALS[429] },
   },
   'GET /api/v1/campaigns/{id}/snapshot': {
     tag: 'display', summary: 'Every unit of a scope, with derived figures', auth: 'optional-key',
     description: 'Values, targets, today\'s gain, the last 7 days and completion instants, with progress, pace, projected finish and per-milestone figures, current to `seq`.',
-    parameters: [campaignId, scope],
+    parameters: [campaignId, scope, depth],
     ok: { status: 200, description: 'the scope now', schema: shapes.snapshotWithFigures, name: 'Snapshot' },
-    errors: { ...REFUSALS, 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+    errors: { ...REFUSALS, 400: 'a depth that is not 0 to 3, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+  },
+  'GET /api/v1/campaigns/{id}/units': {
+    tag: 'display', summary: 'The units a live subscription covers', auth: 'optional-key',
+    description: 'The scope and its units down to `depth` levels, parents first, apart from their values (which the socket sends). Answered with an `ETag`, the `version` subscribe replies name: with `If-None-Match` and no change, 304.',
+    parameters: [campaignId, scope, depth],
+    ok: { status: 200, description: 'the units', schema: shapes.unitCatalog, name: 'UnitCatalog' },
+    errors: { ...REFUSALS, 400: 'a depth that is not 0 to 3, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
   },
   'GET /api/v1/campaigns/{id}/series': {
     tag: 'display', summary: 'A unit\'s value at the end of each day', auth: 'optional-key',

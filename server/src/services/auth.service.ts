@@ -148,18 +148,27 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
    * one is still refused.
    */
   async authorizeDisplay(credentials: Credentials, scope: string, within: (code: string, scope: string) => boolean): Promise<Principal> {
-    if (credentials.authorization === undefined && !credentials.session) {
-      if (this.options.publicDisplay) return PUBLIC;
-      throw new UnauthorizedException('Authorization: a display key is required, or sign in');
-    }
-    const principal = await this.authenticate(credentials);
+    const principal = await this.displayer(credentials);
     this.requireScope(principal, scope, within);
     return principal;
   }
 
-  /** Whether an identified principal may display a scope. */
+  /** Who reads display data: the key or person sent, or the public when displays are public; else 401. */
+  async displayer(credentials: Credentials): Promise<Principal> {
+    if (credentials.authorization === undefined && !credentials.session) {
+      if (this.options.publicDisplay) return PUBLIC;
+      throw new UnauthorizedException('Authorization: a display key is required, or sign in');
+    }
+    return this.authenticate(credentials);
+  }
+
+  /** Whether a principal may display a scope. */
+  mayDisplay(principal: Principal, scope: string, within: (code: string, scope: string) => boolean): boolean {
+    return this.options.publicDisplay || within(scope, principal.scope);
+  }
+
   requireScope(principal: Principal, scope: string, within: (code: string, scope: string) => boolean): void {
-    if (this.options.publicDisplay || within(scope, principal.scope)) return;
+    if (this.mayDisplay(principal, scope, within)) return;
     throw new ForbiddenException(`scope: this key may only display unit ${principal.scope} and below, not ${scope}`);
   }
 

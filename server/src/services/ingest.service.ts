@@ -101,7 +101,7 @@ export class IngestService {
     const breaches = [...alone, ...this.breaches(batchTotals(rows.filter((r) => !breaking.has(r.path))))];
     if (!holds) {
       refuse(breaches);
-      const { inserted, seq } = await this.repository.appendEvents(rows, this.auditOf(principal));
+      const { inserted, seq } = await this.repository.appendEvents(rows, rows.some(audited(principal)) ? this.auditOf(principal) : undefined);
       return { accepted: inserted, duplicates: rows.length - inserted, seq };
     }
     const breachOf = new Map<string, Breach>();
@@ -231,7 +231,7 @@ export class IngestService {
   private auditOf(principal: Principal): RecordAudit {
     const actor = actorOf(principal);
     return (em, fresh) => this.audit.record(em, actor, fresh
-      .filter((e) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope))
+      .filter(audited(principal))
       .map((e) => ({
         action: e.delta < 0 ? 'count.correct' : 'count.on-behalf', entity: e.origin, entityId: e.id, unit: e.unit, campaign: e.campaign,
         after: { metric: e.metric, delta: e.delta, occurredAt: e.occurredAt, source: e.source, confirmed: e.confirmed }, reason: e.reason,
@@ -287,6 +287,9 @@ export class IngestService {
     return day;
   }
 }
+
+/** Whether a record goes into the audit trail: a correction, or a person's entry for another unit than their own. */
+const audited = (principal: Principal) => (e: NewEvent) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope);
 
 /** The most a record may move a commune without confirmation, and the reason; null when there is nothing to judge by. */
 export function plausibleLimit(tree: LiveTree, metric: string, unit: string): { amount: number; why: string } | null {

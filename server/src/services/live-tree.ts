@@ -10,6 +10,7 @@
  * correction, may move that instant: such units are listed for an exact recount from the
  * records (LiveService does it), never guessed.
  */
+import { createHash } from 'node:crypto';
 import { addDays, localDate, PACE_DAYS, type CampaignInfo, type MetricValue, type UnitInfo, type UnitValues } from '@tiendo/shared';
 import type { CampaignState, ChangeRow } from '../repositories/live.repository.js';
 
@@ -73,6 +74,8 @@ export class LiveTree {
   private fullResendUpTo: number;
   /** Units changed since the last drain. */
   private dirty = new Set<string>();
+  /** Unit lists by scope and depth, with their version: the tree's units never change. */
+  private readonly catalogs = new Map<string, { units: UnitInfo[]; version: string }>();
 
   constructor(state: CampaignState, seq: number, now: number) {
     this.info = state.info;
@@ -102,7 +105,6 @@ export class LiveTree {
       if (!node || !cell) continue;
       cell.value = c.value;
       cell.lastAt = c.lastAt;
-      node.changedSeq = Math.max(node.changedSeq, c.lastSeq);
     }
     for (const d of state.days) this.nodes.get(d.unit)?.days?.get(d.metric)?.set(d.day, d.value);
     for (const b of state.best) this.nodes.get(b.unit)?.stats?.set(b.metric, { bestDay: b.bestDay, activeDays: b.activeDays });
@@ -127,13 +129,45 @@ export class LiveTree {
 
   /** True when `code` is `scope` or lies below it. */
   within(code: string, scope: string): boolean {
-    for (let n = this.nodes.get(code) ?? null; n; n = n.parent) if (n.info.code === scope) return true;
-    return false;
+    return this.distance(code, scope) >= 0;
   }
 
-  /** The scope unit and all its descendants, parents first. */
-  scopeUnits(scope: string): UnitInfo[] {
-    return this.order.filter((n) => this.within(n.info.code, scope)).map((n) => n.info);
+  /** How many levels `code` lies below `scope` (0 for the scope itself), or -1 when not below it. */
+  distance(code: string, scope: string): number {
+    let d = 0;
+    for (let n = this.nodes.get(code) ?? null; n; n = n.parent, d++) if (n.info.code === scope) return d;
+    return -1;
+  }
+
+  /** Whether a subscription to `scope` down to `depth` levels (null: all) holds `code`. */
+  covers(code: string, scope: string, depth: number | null): boolean {
+    const d = this.distance(code, scope);
+    return d >= 0 && (depth === null || d <= depth);
+  }
+
+  /** Parent after parent, from the unit up to the root. */
+  ancestry(code: string): UnitInfo[] {
+    const out: UnitInfo[] = [];
+    for (let n = this.nodes.get(code) ?? null; n; n = n.parent) out.push(n.info);
+    return out;
+  }
+
+  /** The scope unit and its descendants down to `depth` levels (null: all), parents first. */
+  scopeUnits(scope: string, depth: number | null = null): UnitInfo[] {
+    return this.order.filter((n) => this.covers(n.info.code, scope, depth)).map((n) => n.info);
+  }
+
+  /** The units of a subscription and their version, which changes only when they do. */
+  catalog(scope: string, depth: number | null): { units: UnitInfo[]; version: string } {
+    const key = `${scope}|${depth}`;
+    let catalog = this.catalogs.get(key);
+    if (!catalog) {
+      const units = this.scopeUnits(scope, depth);
+      const version = createHash('sha256').update(JSON.stringify([this.info.id, units])).digest('base64url').slice(0, 16);
+      catalog = { units, version };
+      this.catalogs.set(key, catalog);
+    }
+    return catalog;
   }
 
   /** Communes below (or at) a unit. */
@@ -150,11 +184,16 @@ export class LiveTree {
     return out;
   }
 
-  /** Values of the scope's units changed after `since`: every unit when `since` is too old to tell. */
-  changedSince(scope: string, since: number): UnitValues[] {
-    const full = since <= this.fullResendUpTo;
+  /** Whether a resume from `since` must get every value (today's gain may have reset since). */
+  resendsAll(since: number): boolean {
+    return since <= this.fullResendUpTo;
+  }
+
+  /** Values of the subscription's units changed after `since`: every unit when `since` is too old to tell. */
+  changedSince(scope: string, depth: number | null, since: number): UnitValues[] {
+    const full = this.resendsAll(since);
     return this.order
-      .filter((n) => (full || n.changedSeq > since) && this.within(n.info.code, scope))
+      .filter((n) => (full || n.changedSeq > since) && this.covers(n.info.code, scope, depth))
       .map((n) => this.valuesOf(n));
   }
 

@@ -3,8 +3,12 @@
  * any server instance) it reads the rows after the last sequence number it applied. Screens
  * are served from here, never from a query per message.
  */
+import { gzipSync } from 'node:zlib';
 import { Injectable, Logger, NotFoundException, Optional, UnprocessableEntityException, type OnApplicationShutdown } from '@nestjs/common';
-import { addDays, localDate, PACE_DAYS, type CampaignInfo, type Snapshot, type ActivityItem } from '@tiendo/shared';
+import {
+  addDays, localDate, packValues, PACE_DAYS,
+  type ActivityItem, type BodyEncoding, type CampaignInfo, type LiveBody, type Snapshot,
+} from '@tiendo/shared';
 import { isDatabaseUnavailable } from '../common/errors.filter.js';
 import { Database } from '../database/database.js';
 import { DatabaseOutage } from '../observability/database-outage.js';
@@ -162,14 +166,27 @@ export class LiveService implements OnApplicationShutdown {
     return { tree, unit: code };
   }
 
-  snapshot(campaign: string, scope: string): Snapshot | null {
+  /** The scope's units down to `depth` levels (null: all) with their values. */
+  snapshot(campaign: string, scope: string, depth: number | null = null): Snapshot | null {
     const tree = this.trees.get(campaign);
     if (!tree?.has(scope)) return null;
-    const units = tree.scopeUnits(scope);
+    const { units } = tree.catalog(scope, depth);
     return {
       epoch: this.logEpoch, campaign: tree.info, scope, seq: this.appliedSeq, serverTime: this.clock.now(),
       units, values: tree.values(units.map((u) => u.code)),
     };
+  }
+
+  /**
+   * The body of a subscribe reply (see `LiveBody`) as it goes over the wire: a snapshot's when
+   * `since` is null, else the values changed after it.
+   */
+  replyBody(tree: LiveTree, scope: string, depth: number | null, since: number | null, encoding: BodyEncoding): Buffer {
+    const body: LiveBody = since === null
+      ? { campaign: tree.info, values: packValues(tree.values(tree.catalog(scope, depth).units.map((u) => u.code))) }
+      : { values: packValues(tree.changedSince(scope, depth, since)) };
+    const json = Buffer.from(JSON.stringify(body));
+    return encoding === 'gzip' ? gzipSync(json) : json;
   }
 
   /**

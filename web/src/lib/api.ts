@@ -2,7 +2,7 @@
  * The REST side of the server contract. Every request carries the display key when there is
  * one; a failure is thrown as an ApiError for the caller to retry, never turned into a page.
  */
-import type { CampaignInfo, HistoryResponse, NoteInfo, SeriesResponse } from '@tiendo/shared';
+import type { CampaignInfo, Coverage, HistoryResponse, NoteInfo, SeriesResponse, UnitCatalog } from '@tiendo/shared';
 
 const STORAGE_KEY = 'tiendo.displayKey';
 
@@ -47,8 +47,15 @@ export class Api {
     return (await response.json()) as T;
   }
 
-  campaigns(): Promise<CampaignInfo[]> {
-    return this.get('/api/v1/campaigns');
+  /** `readable`: only the campaigns whose whole wall this screen may show. */
+  campaigns(readable = false): Promise<CampaignInfo[]> {
+    return this.get(readable ? '/api/v1/campaigns?readable=true' : '/api/v1/campaigns');
+  }
+
+  /** The units a live subscription covers (their values come over the socket). */
+  units({ campaign, scope, depth }: Coverage): Promise<UnitCatalog> {
+    const query = `scope=${encodeURIComponent(scope)}${depth === null ? '' : `&depth=${depth}`}`;
+    return this.get(`/api/v1/campaigns/${encodeURIComponent(campaign)}/units?${query}`);
   }
 
   series(campaign: string, unit: string): Promise<SeriesResponse> {

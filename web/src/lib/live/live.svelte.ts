@@ -2,22 +2,30 @@
  * The live connection: the only module that talks Socket.IO. It holds the scope's snapshot and
  * keeps it equal to the server: changes are applied in sequence order, a gap or a reconnect
  * resumes from the last sequence number, and the last values stay on screen while offline.
+ * The units come apart from the values, from their own URL, and are fetched again only when
+ * the version a reply names is not the one held: a reconnect costs the values that changed.
  * A refused key (unknown, revoked, or not allowed the scope) ends the connection for good: a
  * screen cannot mend that by retrying, so it says why and waits for a person.
  */
 import { io, type Socket } from 'socket.io-client';
 import {
+  BODY_ENCODING,
   classifyChange,
   mergeValues,
-  type ActivityMessage,
+  readBody,
+  sameCoverage,
+  unpackValues,
   type CampaignInfo,
   type ChangeMessage,
   type ClientToServerEvents,
+  type Coverage,
   type Heartbeat,
+  type LiveReply,
   type MapChangedMessage,
   type RefusalCode,
   type ServerToClientEvents,
   type SubscribeReply,
+  type UnitCatalog,
   type UnitInfo,
   type UnitValues,
 } from '@tiendo/shared';
@@ -51,6 +59,11 @@ export interface Completion {
   metric: string;
 }
 
+/** Fetches the units of a subscription (the catalog's own URL). */
+export type UnitLoader = (coverage: Coverage) => Promise<UnitCatalog>;
+
+const coverageKey = (c: Coverage) => `${c.campaign}|${c.scope}|${c.depth}`;
+
 /** How long a subscribe may stay unanswered before it is sent again. */
 const SUBSCRIBE_TIMEOUT_MS = 10_000;
 /** Delay before reconnecting when the server refused or closed the connection. */
@@ -62,7 +75,11 @@ export class LiveStore {
   campaign = $state.raw<CampaignInfo | null>(null);
   /** The scope the values belong to (the root of `units`). */
   scope = $state<string | null>(null);
+  /** How many levels below the scope are held; null: all. */
+  depth = $state<number | null>(null);
   units = $state.raw<UnitInfo[]>([]);
+  /** Units below the levels held, as records named them: the ticker's names for them. */
+  named = $state.raw<ReadonlyMap<string, UnitInfo>>(new Map());
   values = $state.raw<ReadonlyMap<string, UnitValues>>(new Map());
   seq = $state(0);
   /** The change log `seq` belongs to. */
@@ -83,7 +100,14 @@ export class LiveStore {
 
   #socket: LiveSocket;
   #now: () => number;
-  #want: { campaign: string; scope: string } | null = null;
+  #loadUnits: UnitLoader;
+  #want: Coverage | null = null;
+  /** Catalogs fetched or being fetched, by coverage. */
+  #catalogs = new Map<string, Promise<UnitCatalog>>();
+  /** The version of `units`. */
+  #catalog: string | null = null;
+  /** `units` by code; state, so that `covers` is followed by what reads it. */
+  #byCode = $state.raw(new Map<string, UnitInfo>());
   #attempt = 0;
   #pending = false;
   #buffer: ChangeMessage[] = [];
@@ -92,8 +116,9 @@ export class LiveStore {
   #nextId = 1;
   #onRefused: (refusal: Refusal) => void;
 
-  constructor(socket: LiveSocket, now: () => number = Date.now, onRefused: (refusal: Refusal) => void = () => {}) {
+  constructor(socket: LiveSocket, loadUnits: UnitLoader, now: () => number = Date.now, onRefused: (refusal: Refusal) => void = () => {}) {
     this.#socket = socket;
+    this.#loadUnits = loadUnits;
     this.#now = now;
     this.#onRefused = onRefused;
     socket.on('connect', () => {
@@ -122,7 +147,6 @@ export class LiveStore {
     });
     socket.on('changes', (message) => this.#onChanges(message));
     socket.on('heartbeat', (message) => this.#onHeartbeat(message));
-    socket.on('activity', (message) => this.#onActivity(message));
     socket.on('mapChanged', (message) => (this.mapChange = message));
     // An admin changed the campaign (milestones, targets): what is held is no longer its shape.
     socket.on('campaignChanged', ({ campaign }) => {
@@ -140,23 +164,52 @@ export class LiveStore {
     this.clock = { server: serverTime, client: clientNow, rate };
   }
 
-  /** Whether the values held include this unit (the scope or one of its descendants). */
-  covers(code: string): boolean {
-    return this.units.some((u) => u.code === code);
+  /**
+   * Whether the values held include this unit (the scope or one of its descendants) and the
+   * `below` levels under it.
+   */
+  covers(code: string, below = 0): boolean {
+    const { scope, depth } = this;
+    const byCode = this.#byCode;
+    if (scope === null || !byCode.has(code)) return false;
+    if (depth === null) return true;
+    let distance = 0;
+    for (let unit = byCode.get(code); unit && unit.code !== scope; unit = byCode.get(unit.parent ?? '')) distance++;
+    return distance + below <= depth;
   }
 
-  /** Follow a scope of a campaign; switching scope drops the old values. */
-  watch(campaign: string, scope: string): void {
-    if (this.#want?.campaign === campaign && this.#want.scope === scope) return;
+  /**
+   * Follow a scope of a campaign down to `depth` levels (null: all); switching drops the old
+   * values. Its units are asked for at once, beside the subscription.
+   */
+  watch(campaign: string, scope: string, depth: number | null = null): void {
+    const want = { campaign, scope, depth };
+    if (this.#want && sameCoverage(this.#want, want)) return;
     if (this.#want && this.#socket.connected) this.#socket.emit('unsubscribe', this.#want);
-    this.#want = { campaign, scope };
+    this.#want = want;
     this.#pending = false;
     this.#buffer = [];
+    void this.#units(want).catch(() => {});
     this.#subscribe();
   }
 
   #holdsWanted(): boolean {
-    return this.campaign?.id === this.#want?.campaign && this.scope === this.#want?.scope && this.seq > 0;
+    const want = this.#want;
+    return want !== null && this.campaign?.id === want.campaign && this.scope === want.scope && this.depth === want.depth && this.seq > 0;
+  }
+
+  /** The units of a coverage, fetched once per version. */
+  #units(coverage: Coverage, version?: string): Promise<UnitCatalog> {
+    const key = coverageKey(coverage);
+    const held = this.#catalogs.get(key);
+    if (held && version === undefined) return held;
+    const fetched = (held ?? Promise.reject(new Error('none')))
+      .catch(() => null)
+      .then((catalog) => (catalog && catalog.version === version ? catalog : this.#loadUnits(coverage)));
+    this.#catalogs.set(key, fetched);
+    // A failed fetch is asked again by the next reply.
+    fetched.catch(() => this.#catalogs.get(key) === fetched && this.#catalogs.delete(key));
+    return fetched;
   }
 
   #subscribe(fresh = false): void {
@@ -171,44 +224,63 @@ export class LiveStore {
       this.#pending = false;
       this.#subscribe();
     }, SUBSCRIBE_TIMEOUT_MS);
-    const request = since === undefined ? { ...want } : { ...want, since, epoch: this.epoch ?? undefined };
+    const { campaign, scope, depth } = want;
+    const request = { campaign, scope, encoding: BODY_ENCODING, ...(depth === null ? {} : { depth }), ...(since === undefined ? {} : { since, epoch: this.epoch ?? undefined }) };
     this.#socket.emit('subscribe', request, (reply) => {
-      if (attempt === this.#attempt && this.#pending) this.#onReply(reply, since);
+      if (attempt === this.#attempt && this.#pending) void this.#onReply(reply, since, attempt);
     });
   }
 
-  #onReply(reply: SubscribeReply, since: number | undefined): void {
-    this.#pending = false;
+  async #onReply(reply: SubscribeReply, since: number | undefined, attempt: number): Promise<void> {
     clearTimeout(this.#subscribeTimer);
     if (!reply.ok) {
+      this.#pending = false;
       if (isRefusal(reply.code)) return this.#refuse({ code: reply.code, message: reply.error });
       this.connection = 'offline';
       this.#retry(() => this.#subscribe());
       return;
     }
-    const clientNow = this.#now();
-    if (reply.kind === 'snapshot') {
-      const { snapshot } = reply;
-      const sameScope = this.#holdsWanted();
-      if (sameScope) this.#noteCompletions(snapshot.values);
-      else this.feed = this.#recentCompletions(snapshot.values);
-      this.campaign = snapshot.campaign;
-      this.scope = snapshot.scope;
-      this.units = snapshot.units;
-      this.values = new Map(snapshot.values.map((v) => [v.code, v]));
-      this.seq = snapshot.seq;
-      this.epoch = snapshot.epoch;
-      this.#setClock(snapshot.serverTime, clientNow);
-    } else {
-      if (since !== undefined && reply.seq < since) {
-        // The server's log is behind ours (a fresh database): start over from a snapshot.
-        this.#subscribe(true);
-        return;
-      }
-      this.#merge(reply.values);
-      this.seq = reply.seq;
-      this.#setClock(reply.serverTime, clientNow);
+    // Changes that arrive meanwhile wait in the buffer: the subscription is pending until applied.
+    let decoded: [Awaited<ReturnType<typeof readBody>>, UnitCatalog];
+    try {
+      decoded = await Promise.all([readBody(reply), this.#units(reply, reply.catalog)]);
+    } catch {
+      if (attempt !== this.#attempt) return;
+      this.#pending = false;
+      this.connection = 'offline';
+      this.#retry(() => this.#subscribe());
+      return;
     }
+    if (attempt !== this.#attempt || !this.#pending) return;
+    this.#pending = false;
+    this.#apply(reply, since, decoded[0].campaign, unpackValues(decoded[0].values), decoded[1]);
+  }
+
+  #apply(reply: LiveReply, since: number | undefined, campaign: CampaignInfo | undefined, values: UnitValues[], catalog: UnitCatalog): void {
+    const clientNow = this.#now();
+    if (reply.kind === 'resume' && since !== undefined && reply.seq < since) {
+      // The server's log is behind ours (a fresh database): start over from a snapshot.
+      this.#subscribe(true);
+      return;
+    }
+    if (catalog.version !== this.#catalog || !this.#holdsWanted()) {
+      this.units = catalog.units;
+      this.#byCode = new Map(catalog.units.map((u) => [u.code, u]));
+      this.#catalog = catalog.version;
+    }
+    if (reply.kind === 'snapshot') {
+      if (this.#holdsWanted()) this.#noteCompletions(values);
+      else this.feed = this.#recentCompletions(values);
+      if (campaign) this.campaign = campaign;
+      this.scope = reply.scope;
+      this.depth = reply.depth;
+      this.values = new Map(values.map((v) => [v.code, v]));
+      this.epoch = reply.epoch;
+    } else {
+      this.#merge(values);
+    }
+    this.seq = reply.seq;
+    this.#setClock(reply.serverTime, clientNow);
     this.connection = 'live';
     this.lastContact = clientNow;
     const buffered = this.#buffer.sort((a, b) => a.seq - b.seq);
@@ -217,7 +289,7 @@ export class LiveStore {
   }
 
   #onChanges(message: ChangeMessage): void {
-    if (message.campaign !== this.#want?.campaign || message.scope !== this.#want.scope) return;
+    if (!this.#want || !sameCoverage(message, this.#want)) return;
     this.lastContact = this.#now();
     if (this.#pending) {
       this.#buffer.push(message);
@@ -230,7 +302,8 @@ export class LiveStore {
       this.#subscribe();
       return;
     }
-    this.#merge(message.values);
+    this.#merge(unpackValues(message.values));
+    this.#onActivity(message);
     this.seq = message.seq;
     this.#setClock(message.serverTime, this.lastContact);
   }
@@ -251,9 +324,11 @@ export class LiveStore {
     this.#setClock(message.serverTime, clientNow, rate === 1 ? 1 : Math.max(0, Math.min(rate, seen)));
   }
 
-  #onActivity(message: ActivityMessage): void {
-    if (message.campaign !== this.#want?.campaign || message.scope !== this.#want.scope) return;
-    const items: FeedItem[] = message.items.map((item) => ({
+  /** The records a change message brings go on the ticker. */
+  #onActivity(message: ChangeMessage): void {
+    if (message.units?.length) this.named = new Map([...this.named, ...message.units.map((u) => [u.code, u] as const)]);
+    if (!message.activity?.length) return;
+    const items: FeedItem[] = message.activity.map((item) => ({
       kind: 'record', id: this.#nextId++, unit: item.unit, metric: item.metric, delta: item.delta, at: item.occurredAt,
     }));
     this.feed = [...items.reverse(), ...this.feed].slice(0, FEED_LENGTH);
@@ -334,12 +409,12 @@ export class LiveStore {
 }
 
 /** The browser's connection: same origin, default path, the display key in the handshake. */
-export function connectLive(key: string | null, onRefused?: (refusal: Refusal) => void): LiveStore {
+export function connectLive(key: string | null, loadUnits: UnitLoader, onRefused?: (refusal: Refusal) => void): LiveStore {
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     auth: key ? { key } : {},
     transports: ['websocket', 'polling'],
     tryAllTransports: true,
     reconnectionDelayMax: 10_000,
   });
-  return new LiveStore(socket, Date.now, onRefused);
+  return new LiveStore(socket, loadUnits, Date.now, onRefused);
 }

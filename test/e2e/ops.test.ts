@@ -14,6 +14,7 @@ import type { IngestEvent, Snapshot, SubscribeReply } from '@tiendo/shared';
 import { event, get, post, postEvents } from '../helpers/api.js';
 import { Balancer } from '../helpers/balancer.js';
 import { LiveClient, waitFor } from '../helpers/live-client.js';
+import { Session } from '../helpers/production.js';
 import { freshPostgres, removeDir, ROOT, startServer, type ServerProcess } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { testCertificate, type TestCertificate } from '../helpers/tls.js';
@@ -115,6 +116,20 @@ describe('one instance: metrics, OpenAPI, logs, health, and a SIGTERM', () => {
     // No unit code, id or key in any label: the scrape says how busy, not what.
     for (const series of after) for (const value of Object.values(series.labels)) expect(value).not.toMatch(/18586|e2e-|td_/);
     client.close();
+  });
+
+  it('counts an officer\'s batch held for a chief as accepted, its records as held', async () => {
+    const { officer } = JSON.parse(readFileSync(join(server.dataDir, 'demo-people.json'), 'utf8')) as Record<string, { login: string; password: string }>;
+    const session = new Session(server.url);
+    expect((await session.signIn(officer.login, officer.password)).status).toBe(200);
+    const before = await scrape(server.url);
+    expect((await session.request('POST', '/api/v1/events', { events: [event({ delta: 90_000 }), event({ delta: 1 })] })).status).toBe(202);
+    const after = await scrape(server.url);
+    const moved = (name: string, labels: Record<string, string> = {}) => metric(after, name, labels) - metric(before, name, labels);
+    expect(moved('tiendo_ingest_records_total', { kind: 'events', result: 'held' })).toBe(1);
+    expect(moved('tiendo_ingest_records_total', { kind: 'events', result: 'accepted' })).toBe(1);
+    expect(moved('tiendo_ingest_duration_seconds_count', { kind: 'events', outcome: 'accepted' })).toBe(1);
+    expect(moved('tiendo_http_requests_total', { method: 'POST', route: '/api/v1/events', status: '202' })).toBe(1);
   });
 
   it('serves /metrics to this machine only, not through a reverse proxy', async () => {

@@ -106,7 +106,7 @@ describe('units apart from values, subscriptions by depth', () => {
     const records = new Promise<ChangeMessage>((resolve) => client.socket.on('changes', (m) => m.activity && resolve(m)));
     const before = client.value('445')!;
     await postEvents(server.url, server.keys.ingest, [event({ unit: '18586', delta: 3 })]);
-    await waitFor(() => client.value('445') === before + 3, 3000, 'the district to move');
+    await waitFor(() => client.value('445') === before + 3, 10_000, 'the district to move');
     expect(client.values.has('18586')).toBe(false);
     const message = await records;
     expect(message.activity!.map((i) => i.unit)).toContain('18586');

@@ -1,10 +1,11 @@
-import { Controller, Get, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
 import {
   derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot, type UnitCatalog,
 } from '@tiendo/shared';
 import { cleanText, code, depthQuery } from '@tiendo/shared/schemas';
 import type { Response } from 'express';
 import { Caller } from '../common/credentials.js';
+import { etagMatches } from '../common/etag.js';
 import { parseParam, parseQuery } from '../common/params.js';
 import { AuthService, type Credentials } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
@@ -50,14 +51,22 @@ export class CampaignsController {
    * carries their version as its ETag and a screen that holds them is answered 304.
    */
   @Get(':id/units')
-  async units(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials, @Res({ passthrough: true }) response: Response): Promise<UnitCatalog> {
+  async units(
+    @Param('id') campaign: string,
+    @Query() query: unknown,
+    @Caller() caller: Credentials,
+    @Res() response: Response,
+    @Headers('if-none-match') ifNoneMatch?: string,
+  ): Promise<void> {
     const id = parseParam('campaign', campaign, code);
     const { scope, depth = null } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
     const { tree, unit } = this.live.resolve(id, scope, 'scope');
     await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
     const { units, version } = tree.catalog(unit, depth);
-    response.setHeader('ETag', `"${version}"`);
-    return { campaign: id, scope: unit, depth, version, units };
+    const etag = `"${version}"`;
+    response.setHeader('ETag', etag);
+    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) response.status(304).end();
+    else response.json({ campaign: id, scope: unit, depth, version, units } satisfies UnitCatalog);
   }
 
   @Get(':id/series')

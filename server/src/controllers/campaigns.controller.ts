@@ -1,6 +1,6 @@
 import { Controller, Get, Headers, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
 import {
-  derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot, type UnitCatalog,
+  derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot,
 } from '@tiendo/shared';
 import { cleanText, code, depthQuery } from '@tiendo/shared/schemas';
 import type { Response } from 'express';
@@ -48,7 +48,8 @@ export class CampaignsController {
 
   /**
    * The units a subscription covers, apart from its values: they change rarely, so the answer
-   * carries their version as its ETag and a screen that holds them is answered 304.
+   * carries their version as its ETag and a screen that holds them is answered 304. The answer
+   * is serialized and gzipped once for every screen that asks.
    */
   @Get(':id/units')
   async units(
@@ -57,16 +58,24 @@ export class CampaignsController {
     @Caller() caller: Credentials,
     @Res() response: Response,
     @Headers('if-none-match') ifNoneMatch?: string,
+    @Headers('accept-encoding') acceptEncoding?: string,
   ): Promise<void> {
     const id = parseParam('campaign', campaign, code);
     const { scope, depth = null } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
     const { tree, unit } = this.live.resolve(id, scope, 'scope');
     await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
-    const { units, version } = tree.catalog(unit, depth);
-    const etag = `"${version}"`;
+    const catalog = tree.catalog(unit, depth);
+    const etag = `"${catalog.version}"`;
     response.setHeader('ETag', etag);
-    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) response.status(304).end();
-    else response.json({ campaign: id, scope: unit, depth, version, units } satisfies UnitCatalog);
+    response.setHeader('Vary', 'Accept-Encoding');
+    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+      response.status(304).end();
+      return;
+    }
+    const body = catalog.body();
+    const gzip = /\bgzip\b/.test(acceptEncoding ?? '');
+    if (gzip) response.setHeader('Content-Encoding', 'gzip');
+    response.type('application/json').end(gzip ? body.gzip : body.json);
   }
 
   @Get(':id/series')

@@ -18,7 +18,8 @@ export async function nationalCampaign(
 ): Promise<NationalCampaign> {
   const { stdout } = await command(['init', '--admin', 'quantri', '--name', 'Quản trị'], { ...env, ROOT_UNIT: 'VN' });
   const oneTime = /One-time password: (\S+)/.exec(stdout)![1];
-  const server = await startServe({ ...env, ROOT_UNIT: 'VN' });
+  // Loading the whole country takes a while on a busy machine.
+  const server = await startServe({ ...env, ROOT_UNIT: 'VN' }, 300_000);
   const admin = new Session(server.url);
   await admin.signIn('quantri', oneTime);
   await admin.request('POST', '/api/v1/session/password', { current: oneTime, password: 'mật khẩu quản trị' });

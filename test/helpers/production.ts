@@ -17,9 +17,9 @@ export interface ProductionServer {
 }
 
 /** Runs a command of the server (init, key, reset-password…) to its end; its stdout and stderr. */
-export async function command(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+export async function command(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [join(ROOT, 'server/dist/main.js'), ...args], {
-    cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env }, timeout: 120_000,
+    cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env }, timeout: timeoutMs,
   });
 }
 

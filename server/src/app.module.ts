@@ -9,6 +9,7 @@ import { SessionsService } from './admin/sessions.service.js';
 import { AccessGuard } from './common/access.js';
 import { AuditController } from './controllers/audit.controller.js';
 import { FieldController } from './controllers/field.controller.js';
+import { HeldController } from './controllers/held.controller.js';
 import { CampaignsAdminController } from './controllers/campaigns-admin.controller.js';
 import { CampaignsController } from './controllers/campaigns.controller.js';
 import { PeopleController } from './controllers/people.controller.js';
@@ -30,6 +31,7 @@ import { OfficeRepository } from './office/office.repository.js';
 import { ReportService } from './office/report.service.js';
 import { AuditRepository } from './repositories/audit.repository.js';
 import { FieldRepository } from './repositories/field.repository.js';
+import { HeldRepository } from './repositories/held.repository.js';
 import { CampaignAdminRepository } from './repositories/campaign-admin.repository.js';
 import { HistoryRepository } from './repositories/history.repository.js';
 import { PeopleRepository } from './repositories/people.repository.js';
@@ -40,6 +42,7 @@ import { LiveRepository } from './repositories/live.repository.js';
 import { MapsRepository } from './repositories/maps.repository.js';
 import { ACCESS_OPTIONS, AuthService, type AccessOptions } from './services/auth.service.js';
 import { FieldService } from './services/field.service.js';
+import { HeldService } from './services/held.service.js';
 import { Clock } from './services/clock.js';
 import { HistoryService } from './services/history.service.js';
 import { IngestService } from './services/ingest.service.js';
@@ -64,7 +67,7 @@ export class AppModule {
       imports: ops.imports,
       controllers: [
         HealthController, IngestController, CampaignsController, CampaignsAdminController, KeysController, MapsController,
-        UnitsController, PeopleController, SessionController, AuditController, OfficeController, NotesController, FieldController, ...ops.controllers,
+        UnitsController, PeopleController, SessionController, AuditController, OfficeController, NotesController, FieldController, HeldController, ...ops.controllers,
       ],
       providers: [
         { provide: Database, useValue: deps.db },
@@ -72,9 +75,9 @@ export class AppModule {
         { provide: ACCESS_OPTIONS, useValue: deps.access },
         { provide: APP_FILTER, useClass: ErrorsFilter },
         IngestRepository, LiveRepository, KeyRepository, HistoryRepository, MapsRepository,
-        UnitsRepository, AuditRepository, CampaignAdminRepository, PeopleRepository, FieldRepository,
+        UnitsRepository, AuditRepository, CampaignAdminRepository, PeopleRepository, FieldRepository, HeldRepository,
         AuthService, IngestService, KeysService, LiveService, HistoryService, SeedService, MapsService,
-        SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard, FieldService,
+        SessionsService, PeopleService, CampaignsAdminService, CatalogService, AuditService, AccessGuard, FieldService, HeldService,
         OfficeRepository, CountImportService, ReportService, NotesService,
         LiveGateway,
         ...ops.providers,

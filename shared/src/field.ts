@@ -50,6 +50,52 @@ export interface Standing {
   metrics: MetricStanding[];
   /** The commune's records that happened today (local date), newest first, at most 100. */
   entries: FieldEntry[];
+  /** Its records held by the plausibility rule: those waiting, and those decided in the last 7 days; newest first. */
+  held: HeldRecord[];
+}
+
+export type HeldStatus = 'held' | 'confirmed' | 'rejected';
+
+/**
+ * A record a commune officer sent that the plausibility rule held: not counted, kept for a
+ * chief to confirm (then counted at its own instant) or reject with a reason. Decided once.
+ */
+export interface HeldRecord {
+  /** The held record's own number, for the chief's decision. */
+  id: number;
+  /** The sender's idempotency id. */
+  recordId: string;
+  /** `report`: a cumulative total ("lũy kế"). */
+  origin: 'event' | 'report';
+  campaign: string;
+  metric: string;
+  unit: string;
+  unitName: string;
+  parentName: string | null;
+  /** What it would add (negative: take back); for a report, the difference when it was held. */
+  delta: number;
+  /** A report's total; null for a record of counted work. */
+  total: number | null;
+  /** When the work happened, or the total stood. */
+  occurredAt: string;
+  receivedAt: string;
+  source: string | null;
+  /** A correction's reason. */
+  reason: string | null;
+  sender: Sender | null;
+  /** The limit it broke: the most at once, and why ("more than 25% of its target 6361"). */
+  limit: { amount: number; why: string };
+  status: HeldStatus;
+  /** Who decided, when, and (a rejection) why. */
+  decision: { by: string; at: string; reason: string | null } | null;
+}
+
+/** GET /api/v1/campaigns/:id/held?scope=<unit> */
+export interface HeldList {
+  campaign: string;
+  scope: string;
+  /** Waiting for a decision, oldest first. */
+  held: HeldRecord[];
 }
 
 export interface SilentCommune {
@@ -57,7 +103,7 @@ export interface SilentCommune {
   name: string;
   /** The district (or province) it belongs to. */
   parentName: string | null;
-  /** Its latest record by arrival; null when it never reported. */
+  /** Its latest record by arrival, counted or held for a chief; null when it never reported. */
   last: {
     receivedAt: string;
     occurredAt: string;
@@ -65,6 +111,8 @@ export interface SilentCommune {
     delta: number;
     source: string | null;
     sender: Sender | null;
+    /** Held by the plausibility rule, not counted (yet). */
+    held: boolean;
   } | null;
 }
 

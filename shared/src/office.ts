@@ -88,7 +88,10 @@ export interface CountImportPreview {
   summary: { metric: string; changes: number; increase: number; decrease: number; unchanged: number; duplicates: number }[];
   /** Some figure lowers a value or revises an earlier sheet of the day: confirming needs a reason. */
   needsReason: boolean;
-  /** Some amount is held by the plausibility rule: confirming needs `confirmed: true`. */
+  /**
+   * Some amount is held by the plausibility rule: confirming needs `confirmed: true`. Never for
+   * a commune officer, who may not confirm: such amounts are held for a chief when applied.
+   */
   needsConfirmation: boolean;
 }
 
@@ -97,6 +100,8 @@ export interface CountImportResult {
   applied: number;
   unchanged: number;
   duplicates: number;
+  /** Figures held by the plausibility rule for a chief to confirm or reject (an officer's sheet). */
+  held: number;
   seq: number | null;
 }
 

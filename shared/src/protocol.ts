@@ -16,6 +16,8 @@ export interface EventBatchResult {
   accepted: number;
   duplicates: number;
   seq: number | null;
+  /** Records held by the plausibility rule for a chief to decide (only for senders who may not decide themselves); the answer is then 202. */
+  held?: HeldOutcome[];
 }
 
 export interface ReportBatchResult {
@@ -25,6 +27,24 @@ export interface ReportBatchResult {
   unchanged: number;
   duplicates: number;
   seq: number | null;
+  held?: HeldOutcome[];
+}
+
+/**
+ * A record of a batch that was not counted but kept for a chief: `held` now (or still, on a
+ * retry), or `rejected` by a chief with the reason. A confirmed one is counted, and a retry of
+ * it is a duplicate like any other.
+ */
+export interface HeldOutcome {
+  /** Where it stands in the request: "events[0]". */
+  path: string;
+  id: string;
+  status: 'held' | 'rejected';
+  /** The most it may move the commune at once, which it exceeds. */
+  limit: number;
+  message: string;
+  /** A rejection's reason. */
+  reason?: string;
 }
 
 // ---- Campaigns, units and live values ----

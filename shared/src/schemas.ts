@@ -103,6 +103,12 @@ export const reportBatchSchema = z.strictObject({
     .max(MAX_EVENTS_PER_REQUEST, `must hold at most ${MAX_EVENTS_PER_REQUEST} reports`),
 });
 
+/** A chief confirms a held record as it was sent: nothing to add. */
+export const heldConfirmSchema = z.strictObject({});
+
+/** A chief rejects a held record, saying why: the officer reads it on the phone. */
+export const heldRejectSchema = z.strictObject({ reason });
+
 /** Turns validation issues into one message naming each field: "events[2].delta: must not be 0"; the whole body is "body". */
 export function describeIssues(error: z.ZodError): string {
   return error.issues

@@ -24,7 +24,7 @@ const DISTURB_EVERY_MS = 150_000;
 const OFFLINE_MS = 45_000;
 const DOWN_MS = 15_000;
 /** A restart on a loaded machine may be slow; the soak is about the screen, so it waits. */
-const START_TIMEOUT_MS = 300_000;
+const START_TIMEOUT_MS = 900_000;
 /** Fourteen views (the province and its thirteen districts): back on the wall every 70 s. */
 const ROTATE_S = 5;
 /** The whole 2023 campaign (about 150 days) replays between two restarts. */

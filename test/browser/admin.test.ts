@@ -3,15 +3,17 @@
  * server: sign in (a wrong password, a throttled login, then the right one), create a campaign
  * with two metrics each bound to its own milestone, import its targets from an office's XLSX
  * sheet, revise one commune's target with a reason, create a chief who creates an officer, and
- * read every step with its author in the audit trail. Screenshots of each page, at 1280×720 and
- * on a 390 px phone, go to test/artifacts/.
+ * read every step with its author in the audit trail. Before that, every role by every admin
+ * page: which open, which say the role does not open them, which send to the sign-in page.
+ * Screenshots of each page, at 1280×720 and on a 390 px phone, go to test/artifacts/.
  */
 import type { CampaignInfo, UnitInfo } from '@tiendo/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPeople, submitSignIn, type DemoPeople } from '../helpers/admin.js';
-import { get } from '../helpers/api.js';
+import { get, post } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
+import { Session } from '../helpers/production.js';
 import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
 import { targetWorkbook, type TargetRow } from '../helpers/sheets.js';
 
@@ -68,6 +70,78 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
     await page.goto(`${server.url}/?key=${server.keys.display}`);
     await page.waitForTimeout(1000);
     expect(new URL(page.url()).pathname).toBe('/');
+  });
+
+  it('opens to each role the admin pages it may use, and says so on the others', async () => {
+    type Outcome = 'open' | 'forbidden' | 'signin' | 'key';
+    const PAGES = ['/admin', '/admin/campaigns', '/admin/campaigns/new', '/admin/campaigns/ha-tinh', '/admin/campaigns/ha-tinh/targets',
+      '/admin/units', '/admin/people', '/admin/keys', '/admin/maps', '/admin/audit'] as const;
+    const signIn = async (login: string, password: string) => {
+      const session = new Session(server.url);
+      expect((await session.signIn(login, password)).status).toBe(200);
+      return session;
+    };
+    /** A person the demo's admin key makes; with `password`, the one-time password is replaced. */
+    const make = async (login: string, scope: string, password?: string) => {
+      const made = await post<{ oneTimePassword: string }>(server.url, '/api/v1/people', server.keys.admin, { login, name: login, role: 'admin', scope });
+      const session = await signIn(login, made.body.oneTimePassword);
+      if (password) expect((await session.request('POST', '/api/v1/session/password', { current: made.body.oneTimePassword, password })).status).toBe(200);
+      return session;
+    };
+    const sessions: Record<string, Session | null> = {
+      nobody: null,
+      admin: await signIn(people.admin.login, people.admin.password),
+      leadership: await signIn(people.leadership.login, people.leadership.password),
+      chief: await signIn(people.chief.login, people.chief.password),
+      officer: await signIn(people.officer.login, people.officer.password),
+      // An administrator of one district (Can Lộc), and one who still holds the one-time password.
+      districtAdmin: await make('qt.canloc', '443', 'quản trị huyện Can Lộc'),
+      firstTime: await make('qt.moi', '42'),
+    };
+    const table = (open: readonly string[], otherwise: Outcome) =>
+      Object.fromEntries(PAGES.map((p) => [p, p === '/admin/maps' ? (open.includes(p) ? 'open' : 'key') : open.includes(p) ? 'open' : otherwise]));
+    const everything = [...PAGES];
+    const expected = {
+      nobody: table([], 'signin'),
+      admin: table(everything, 'forbidden'),
+      // Reads campaigns and their targets, and the audit trail; creates nothing.
+      leadership: table(['/admin', '/admin/campaigns', '/admin/campaigns/ha-tinh', '/admin/campaigns/ha-tinh/targets', '/admin/audit'], 'forbidden'),
+      chief: table(['/admin', '/admin/people'], 'forbidden'),
+      officer: table(['/admin'], 'forbidden'),
+      // Boundary maps are a province's.
+      districtAdmin: table(everything.filter((p) => p !== '/admin/maps'), 'forbidden'),
+      // Sent to choose a password first.
+      firstTime: table([], 'signin'),
+    };
+    const outcome = () => page.evaluate(() => {
+      if (location.pathname === '/signin') return 'signin';
+      const access = document.querySelector('main[data-access]')?.getAttribute('data-access');
+      if (access) return access === 'loading' ? null : access;
+      // The boundary maps' page: signed in, or asking for a key.
+      if (!document.querySelector('[data-testid=map-file]')) return null;
+      return document.querySelector('[data-testid=maps-signed-in]') ? 'open' : 'key';
+    });
+    const got: Record<string, Record<string, string | null>> = {};
+    const navigation: Record<string, string[]> = {};
+    for (const [who, session] of Object.entries(sessions)) {
+      await context.clearCookies();
+      if (session) await context.addCookies([{ name: 'tiendo_session', value: session.token, url: server.url }]);
+      got[who] = {};
+      for (const path of PAGES) {
+        await page.goto(`${server.url}${path}`);
+        // The maps' page asks for the key until it knows who is signed in.
+        if (path === '/admin/maps') await page.waitForLoadState('networkidle');
+        await expect.poll(outcome).not.toBeNull();
+        got[who][path] = await outcome();
+        if (path === '/admin' && got[who][path] === 'open') navigation[who] = await page.locator('nav ul a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
+      }
+    }
+    expect(got).toEqual(expected);
+    // Each role's navigation holds the pages it opens.
+    for (const [who, links] of Object.entries(navigation)) {
+      expect(links, who).toEqual(Object.entries(expected[who as keyof typeof expected]).filter(([p, o]) => o === 'open' && !p.includes('/campaigns/')).map(([p]) => p));
+    }
+    await context.clearCookies();
   });
 
   it('refuses a wrong password plainly, says how long a throttled login waits, then signs in and goes where the person was going', async () => {

@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)('the district chief\'s day in Chromium (skipped wh
     expect((await officer.request('POST', '/api/v1/events', { events: [event({ unit: BY_OFFICER, delta: 14, source: 'Tổ lưu động số 2' })] })).status).toBe(200);
 
     await page.goto(`${server.url}/don-doc`);
-    await expect.poll(() => listed().then((l) => l.length)).toBe(communes.length - 2);
+    await expect.poll(() => listed().then((l) => l.length), { timeout: 10_000 }).toBe(communes.length - 2);
     expect((await listed()).sort()).toEqual(communes.filter((c) => c !== BY_KEY && c !== BY_OFFICER).sort());
     expect(await page.locator('.summary').textContent()).toMatch(new RegExp(`${communes.length - 2}\\s*/ ${communes.length} xã không gửi số liệu từ`));
     expect(await page.locator('.silent li').first().textContent()).toMatch(/chưa báo cáo lần nào/);
@@ -77,7 +77,7 @@ describe.skipIf(!hasChromium)('the district chief\'s day in Chromium (skipped wh
     await new Promise((r) => setTimeout(r, 12_000));
     expect((await postEvents(server.url, server.keys.ingest, [event({ unit: LATER, delta: 3 })])).status).toBe(200);
     await page.goto(`${server.url}/don-doc?gio=0.0017`);
-    await expect.poll(() => listed().then((l) => l.length)).toBe(communes.length - 1);
+    await expect.poll(() => listed().then((l) => l.length), { timeout: 10_000 }).toBe(communes.length - 1);
     expect(await listed()).not.toContain(LATER);
     // The never-heard first, then the longest silent.
     expect((await listed()).slice(-2).sort()).toEqual([BY_KEY, BY_OFFICER].sort());

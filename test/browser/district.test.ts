@@ -3,33 +3,21 @@
  * nothing to scroll sideways; on a wall it fits the screen; milestone names are never cut; a
  * past day picked in history replaces the live values, pace chart included, until back to live.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, daysBetween, localDate, milestonesOf, type HistoryResponse, type Snapshot } from '@tiendo/shared';
+import { describe, expect, it } from 'vitest';
+import { addDays, daysBetween, localDate, milestonesOf, type HistoryResponse } from '@tiendo/shared';
 import type { Page } from 'playwright-core';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { get } from '../helpers/api.js';
 import { expectedCounters, open, waitForCounters } from '../helpers/screens.js';
-import { seedProgress, snapshot } from '../helpers/seed.js';
-import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+import { seededDemo, snapshot } from '../helpers/seed.js';
 
 /** Can Lộc, a district of eighteen communes. */
 const DISTRICT = '443';
 
 describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/chromium is missing)', () => {
-  let server: ServerProcess;
-  let seeded: Snapshot;
+  const demo = seededDemo();
 
-  beforeAll(async () => {
-    server = await startServer();
-    seeded = await seedProgress(server);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-  });
-
-  const communes = () => seeded.units.filter((u) => u.parent === DISTRICT).map((u) => u.code).sort();
+  const communes = () => demo.seeded.units.filter((u) => u.parent === DISTRICT).map((u) => u.code).sort();
 
   async function rowCodes(page: Page): Promise<string[]> {
     const codes = await page.locator('[data-testid=rank-row]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-code')!));
@@ -44,14 +32,14 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
         .filter((el) => el.offsetParent !== null && names.some((n) => el.textContent?.includes(n))
           && ![...el.children].some((child) => names.some((n) => child.textContent?.includes(n))))
         .map((el) => ({ text: el.textContent!, whole: el.scrollWidth <= el.clientWidth && el.scrollHeight <= el.clientHeight + 1 }));
-    }, seeded.campaign.milestones.map((m) => m.name));
+    }, demo.seeded.campaign.milestones.map((m) => m.name));
   }
 
   it('lists the communes on a phone, with no horizontal scroll', async () => {
     const browser = await launch({ width: 390, height: 844 });
     try {
-      const page = await open(browser, server, `/district/${DISTRICT}`);
-      await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+      const page = await open(browser, demo.server, `/district/${DISTRICT}`);
+      await waitForCounters(page, expectedCounters(demo.seeded, DISTRICT));
       await expect.poll(() => rowCodes(page)).toEqual(communes());
       expect(communes().length).toBeGreaterThan(10);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= innerWidth)).toBe(true);
@@ -76,14 +64,14 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
   it('fits a 1080p wall', async () => {
     const browser = await launch({ width: 1920, height: 1080 });
     try {
-      const page = await open(browser, server, `/district/${DISTRICT}`);
-      await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+      const page = await open(browser, demo.server, `/district/${DISTRICT}`);
+      await waitForCounters(page, expectedCounters(demo.seeded, DISTRICT));
       await expect.poll(() => rowCodes(page)).toEqual(communes());
       expect(await page.evaluate(() => document.documentElement.scrollHeight <= innerHeight
         && document.documentElement.scrollWidth <= innerWidth)).toBe(true);
       const names = await milestoneNames(page);
       // The column headings: the milestones of the metric shown (CCCD), in date order.
-      expect(names.map((n) => n.text)).toEqual(milestonesOf(seeded.campaign, 'cccd_intake').map((m) => m.name));
+      expect(names.map((n) => n.text)).toEqual(milestonesOf(demo.seeded.campaign, 'cccd_intake').map((m) => m.name));
       expect(names.filter((n) => !n.whole)).toEqual([]);
       await page.waitForTimeout(800);
       await page.screenshot({ path: artifact('district-1920x1080.png') });
@@ -95,30 +83,30 @@ describe.skipIf(!hasChromium)('district view in Chromium (skipped when /usr/bin/
   it('shows the end of a past day from history, and goes back to live', async () => {
     const browser = await launch({ width: 1920, height: 1080 });
     try {
-      const page = await open(browser, server, `/district/${DISTRICT}`);
-      await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+      const page = await open(browser, demo.server, `/district/${DISTRICT}`);
+      await waitForCounters(page, expectedCounters(demo.seeded, DISTRICT));
       // The district's pace chart: a point for each day of the campaign so far.
       const chartPoints = async () => ((await page.getByTestId('actual').getAttribute('d')) ?? '').split('L').length;
       await expect.poll(chartPoints).toBeGreaterThan(30);
       const livePoints = await chartPoints();
-      const today = localDate(Date.now(), seeded.campaign.timeZone);
+      const today = localDate(Date.now(), demo.seeded.campaign.timeZone);
       const historyAt = async (date: string) => {
-        const { body } = await get<HistoryResponse>(server.url, `/api/v1/campaigns/ha-tinh/history?scope=${DISTRICT}&date=${date}`, server.keys.display);
-        return { ...seeded, scope: DISTRICT, values: body.values };
+        const { body } = await get<HistoryResponse>(demo.server.url, `/api/v1/campaigns/ha-tinh/history?scope=${DISTRICT}&date=${date}`, demo.server.keys.display);
+        return { ...demo.seeded, scope: DISTRICT, values: body.values };
       };
 
       await page.getByRole('button', { name: 'Lịch sử' }).click();
       await waitForCounters(page, expectedCounters(await historyAt(addDays(today, -1)), DISTRICT));
       const tenDaysAgo = addDays(today, -10);
-      await page.getByRole('slider', { name: 'Lịch sử' }).fill(String(daysBetween(seeded.campaign.startDate, tenDaysAgo)));
+      await page.getByRole('slider', { name: 'Lịch sử' }).fill(String(daysBetween(demo.seeded.campaign.startDate, tenDaysAgo)));
       const past = await historyAt(tenDaysAgo);
       await waitForCounters(page, expectedCounters(past, DISTRICT));
-      expect(expectedCounters(past, DISTRICT)).not.toEqual(expectedCounters(seeded, DISTRICT));
+      expect(expectedCounters(past, DISTRICT)).not.toEqual(expectedCounters(demo.seeded, DISTRICT));
       expect(await chartPoints()).toBe(livePoints - 10); // the chart ends at the end of that day too
       await page.screenshot({ path: artifact('district-history-1920x1080.png') });
 
       await page.getByRole('button', { name: 'Về trực tiếp' }).click();
-      await waitForCounters(page, expectedCounters(await snapshot(server, DISTRICT), DISTRICT));
+      await waitForCounters(page, expectedCounters(await snapshot(demo.server, DISTRICT), DISTRICT));
     } finally {
       await browser.dispose();
     }

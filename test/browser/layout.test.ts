@@ -4,13 +4,11 @@
  * whole and no text is cut, and no text is below the floor of its role (headline figures,
  * secondary figures, labels). Screenshots of each go to test/artifacts/.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Snapshot } from '@tiendo/shared';
+import { describe, expect, it } from 'vitest';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { countRoles, layoutProblems, WALL_FLOORS } from '../helpers/layout.js';
 import { expectedCounters, open, waitForCounters } from '../helpers/screens.js';
-import { seedProgress } from '../helpers/seed.js';
-import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+import { seededDemo } from '../helpers/seed.js';
 
 const SIZES = [
   { width: 1280, height: 720 },
@@ -22,26 +20,15 @@ const SIZES = [
 const DISTRICT = '439';
 
 describe.skipIf(!hasChromium)('screens at every wall size in Chromium (skipped when /usr/bin/chromium is missing)', () => {
-  let server: ServerProcess;
-  let seeded: Snapshot;
-
-  beforeAll(async () => {
-    server = await startServer();
-    seeded = await seedProgress(server);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-  });
+  const demo = seededDemo();
 
   for (const size of SIZES) {
     it(`fits ${size.width}×${size.height}: the wall, a district and a commune`, async () => {
-      const commune = seeded.units.find((u) => u.parent === DISTRICT)!.code;
+      const commune = demo.seeded.units.find((u) => u.parent === DISTRICT)!.code;
       const browser = await launch(size);
       try {
-        const page = await open(browser, server, '/');
-        await waitForCounters(page, expectedCounters(seeded));
+        const page = await open(browser, demo.server, '/');
+        await waitForCounters(page, expectedCounters(demo.seeded));
         await expect.poll(() => page.locator('[data-testid=rank-row]').count()).toBe(13);
         await expect.poll(() => page.locator('[data-testid=map-units] path').count(), { timeout: 10_000 }).toBe(13);
         await page.waitForTimeout(1200); // rows and bars glide into place
@@ -59,15 +46,15 @@ describe.skipIf(!hasChromium)('screens at every wall size in Chromium (skipped w
         expect(await layoutProblems(page, WALL_FLOORS)).toEqual([]);
         await page.screenshot({ path: artifact(`layout-wall-${size.width}x${size.height}.png`) });
 
-        await page.goto(`${server.url}/district/${DISTRICT}`);
-        await waitForCounters(page, expectedCounters(seeded, DISTRICT));
+        await page.goto(`${demo.server.url}/district/${DISTRICT}`);
+        await waitForCounters(page, expectedCounters(demo.seeded, DISTRICT));
         await expect.poll(() => page.locator('[data-testid=rank-row]').count()).toBe(25);
         await page.waitForTimeout(1200);
         expect(await layoutProblems(page, { label: WALL_FLOORS.label })).toEqual([]);
         await page.screenshot({ path: artifact(`layout-district-${size.width}x${size.height}.png`) });
 
-        await page.goto(`${server.url}/commune/${commune}`);
-        await waitForCounters(page, expectedCounters(seeded, commune));
+        await page.goto(`${demo.server.url}/commune/${commune}`);
+        await waitForCounters(page, expectedCounters(demo.seeded, commune));
         await expect.poll(() => page.getByTestId('needs-metric').count()).toBe(3);
         await page.waitForTimeout(800);
         expect(await layoutProblems(page, { label: WALL_FLOORS.label })).toEqual([]);

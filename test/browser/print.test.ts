@@ -180,7 +180,7 @@ describe.skipIf(!hasChromium)('the office in Chromium (skipped when /usr/bin/chr
       await expect.poll(() => page.getByRole('button', { name: /^Áp dụng/ }).isDisabled()).toBe(true);
       await page.screenshot({ path: artifact('office-import-preview.png'), fullPage: true });
 
-      await page.locator('textarea').fill('Xã Thạch Sơn báo lại số liệu sau khi rà soát');
+      await page.getByRole('textbox', { name: /^Lý do điều chỉnh/ }).fill('Xã Thạch Sơn báo lại số liệu sau khi rà soát');
       await page.getByRole('button', { name: /^Áp dụng/ }).click();
       await expect.poll(() => page.locator('[data-testid=import-result]').textContent(), { timeout: 10_000 })
         .toMatch(/^\s*Đã áp dụng \d+ thay đổi/);

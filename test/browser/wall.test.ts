@@ -4,38 +4,27 @@
  * the plan, the countdown ticking, kiosk rotation, and a server restart seen as a warning and
  * then recovered.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCount, formatProgress, type Snapshot, type UnitInfo } from '@tiendo/shared';
-import { event, postEvents } from '../helpers/api.js';
+import { describe, expect, it } from 'vitest';
+import { addDays, formatCount, formatProgress, localDate, type Snapshot, type UnitInfo } from '@tiendo/shared';
+import { event, post, postEvents } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { counterTexts, expectedCounters, mapFill, open, rankOf, waitForCounters } from '../helpers/screens.js';
-import { seedProgress, snapshot } from '../helpers/seed.js';
-import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+import { seededDemo, snapshot } from '../helpers/seed.js';
+import { startServer } from '../helpers/server.js';
 
 /** "Thành phố Hà Tĩnh" as the header shortens it: "TP. Hà Tĩnh". */
 const shortForm = (unit: UnitInfo) => unit.fullName.replace(/^(Thành phố|Thị xã|Huyện) /, (type) => ({ 'Thành phố ': 'TP. ', 'Thị xã ': 'TX. ', 'Huyện ': 'H. ' })[type]!);
 
 describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/chromium is missing)', () => {
-  let server: ServerProcess;
-  let seeded: Snapshot;
-
-  beforeAll(async () => {
-    server = await startServer();
-    seeded = await seedProgress(server);
-  });
-
-  afterAll(async () => {
-    await server?.stop();
-    if (server) removeDir(server.dataDir);
-  });
+  const demo = seededDemo();
 
   it('shows the seeded numbers, on a 1080p and a 4K wall', async () => {
-    const expected = expectedCounters(seeded);
+    const expected = expectedCounters(demo.seeded);
     expect(expected[0]).toMatch(/^\d{1,3}(\.\d{3})+$/); // vi-VN: "949.946"
     for (const viewport of [{ width: 1920, height: 1080 }, { width: 3840, height: 2160 }]) {
       const browser = await launch(viewport);
       try {
-        const page = await open(browser, server);
+        const page = await open(browser, demo.server);
         await waitForCounters(page, expected);
         await expect.poll(() => page.locator('[data-testid=rank-row]').count()).toBe(13);
         // Every panel inside the screen: nothing cut, nothing to scroll.
@@ -51,8 +40,8 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
   it('shows a posted event on the counter, the map and the ranking within a second', async () => {
     const browser = await launch();
     try {
-      const page = await open(browser, server);
-      const before = await snapshot(server);
+      const page = await open(browser, demo.server);
+      const before = await snapshot(demo.server);
       await waitForCounters(page, expectedCounters(before));
 
       // The district furthest behind jumps to just short of its target, past all but the finished.
@@ -71,7 +60,7 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
 
       const started = performance.now();
       // A district's worth in one record: confirmed past the plausibility rule.
-      const answer = await postEvents(server.url, server.keys.ingest, [event({ unit: commune.code, delta, confirmed: true })]);
+      const answer = await postEvents(demo.server.url, demo.server.keys.ingest, [event({ unit: commune.code, delta, confirmed: true })]);
       expect(answer.status).toBe(200);
       await page.waitForFunction(
         ({ code, counter, fill }) => {
@@ -86,7 +75,7 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       const elapsed = performance.now() - started;
       expect(elapsed).toBeLessThan(1000);
 
-      const after = await snapshot(server);
+      const after = await snapshot(demo.server);
       const newProgress = progressOf(after, last.code);
       const expectedRank = 1 + districts.filter((d) => progressOf(after, d.code) > newProgress).length;
       expect(expectedRank).toBeLessThan(13);
@@ -102,10 +91,10 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
   it("colours the map against the plan at the switch, or from a kiosk's address", async () => {
     const browser = await launch();
     try {
-      const page = await open(browser, server);
+      const page = await open(browser, demo.server);
       // Earlier tests of this file have posted since the seed: read what the wall should show now.
-      await waitForCounters(page, expectedCounters(await snapshot(server)));
-      const districts = seeded.units.filter((u) => u.parent === '42').map((u) => u.code);
+      await waitForCounters(page, expectedCounters(await snapshot(demo.server)));
+      const districts = demo.seeded.units.filter((u) => u.parent === '42').map((u) => u.code);
       await expect.poll(() => page.locator('[data-testid=map-units] path').count(), { timeout: 10_000 }).toBe(13);
       const fills = () => Promise.all(districts.map((code) => mapFill(page, code)));
       const byProgress = await fills();
@@ -120,7 +109,7 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       await page.waitForTimeout(1000);
       await page.screenshot({ path: artifact('wall-colours-plan.png') });
       // A kiosk, which has no switch, takes the choice from its address.
-      const kiosk = await open(browser, server, '/', 'kiosk=1&colors=plan');
+      const kiosk = await open(browser, demo.server, '/', 'kiosk=1&colors=plan');
       await expect.poll(() => kiosk.locator('[data-scale]').getAttribute('data-scale'), { timeout: 10_000 }).toBe('plan');
     } finally {
       await browser.dispose();
@@ -130,7 +119,7 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
   it('counts the milestones down by the second', async () => {
     const browser = await launch();
     try {
-      const page = await open(browser, server);
+      const page = await open(browser, demo.server);
       const timer = page.locator('[data-testid=countdown] [role=timer]').first();
       // days, hours, minutes, seconds → seconds left
       const secondsLeft = async () => {
@@ -151,17 +140,17 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
   it('rotates through the province and its districts in kiosk mode', async () => {
     const browser = await launch();
     try {
-      const districts = seeded.units.filter((u) => u.parent === '42');
+      const districts = demo.seeded.units.filter((u) => u.parent === '42');
       // The shortest rotation a kiosk accepts is 5 s, whatever smaller number the URL asks for.
-      const page = await open(browser, server, '/', 'kiosk=1&rotate=2');
-      await waitForCounters(page, expectedCounters(await snapshot(server)));
+      const page = await open(browser, demo.server, '/', 'kiosk=1&rotate=2');
+      await waitForCounters(page, expectedCounters(await snapshot(demo.server)));
       expect(await page.getByRole('button', { name: 'English' }).isVisible()).toBe(false); // no chrome
       for (const district of districts.slice(0, 2)) {
         await page.waitForURL((url) => url.pathname === `/district/${district.code}`, { timeout: 8000 });
         // The full name, or its short form where the full one does not fit the header.
         await expect.poll(() => page.locator('h1').textContent()).toBeOneOf([district.fullName, shortForm(district)]);
         await expect.poll(() => page.locator('[data-testid=rank-row]').count())
-          .toBe(seeded.units.filter((u) => u.parent === district.code).length);
+          .toBe(demo.seeded.units.filter((u) => u.parent === district.code).length);
       }
       // The kiosk keeps its settings, never its key, in the address it moves to.
       expect(new URL(page.url()).search).toBe('?kiosk=1&rotate=2');
@@ -170,25 +159,72 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
     }
   });
 
+  it('turns through every open campaign in kiosk mode, each with its name, and through their districts', async () => {
+    // Two campaigns of one district each, and a third closed since: the kiosk leaves that one out.
+    const campaigns = [
+      { id: 'thach-ha-2026', name: 'Thu nhận CCCD gắn chip đợt 2', rootUnit: '445' },
+      { id: 'can-loc-2026', name: 'Kích hoạt VNeID mức 2', rootUnit: '443' },
+      { id: 'nghi-xuan-2025', name: 'Thu nhận CCCD năm 2025', rootUnit: '442' },
+    ];
+    for (const c of campaigns) {
+      const made = await post(demo.server.url, '/api/v1/campaigns', demo.server.keys.admin, {
+        ...c, startDate: addDays(localDate(Date.now(), 'Asia/Ho_Chi_Minh'), -30), metrics: [{ key: 'cccd', name: 'Thu nhận CCCD gắn chip', shortName: 'CCCD' }],
+      });
+      expect(made.status).toBe(201);
+    }
+    const closed = await fetch(`${demo.server.url}/api/v1/campaigns/nghi-xuan-2025`, {
+      method: 'PATCH', headers: { authorization: `Bearer ${demo.server.keys.admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'closed' }),
+    });
+    expect(closed.status).toBe(200);
+
+    const browser = await launch();
+    try {
+      const page = await open(browser, demo.server, '/', 'kiosk=1&rotate=5&campaigns=all&campaign=thach-ha-2026');
+      // Each view as it settles, read at once: the address, the campaign's name above the unit shown, that unit's ranking.
+      const shown = () => page.evaluate(() => ({
+        path: location.pathname,
+        campaign: new URLSearchParams(location.search).get('campaign'),
+        title: document.querySelector('.topbar .eyebrow > span')?.textContent?.trim(),
+        unit: document.querySelector('h1')?.textContent?.trim(),
+        ranked: document.querySelectorAll('[data-testid=rank-row]').length,
+      }));
+      const next = async (path: string, campaign: string, title: unknown, unit: RegExp, ranked: string) => {
+        await expect.poll(shown, { timeout: 10_000, interval: 50 }).toEqual({
+          path, campaign, title, unit: expect.stringMatching(unit), ranked: demo.seeded.units.filter((u) => u.parent === ranked).length,
+        });
+        await page.screenshot({ path: artifact(`wall-kiosk-${campaign}${path.replace(/\W+/g, '-').replace(/-$/, '')}.png`) });
+      };
+      const haTinh = expect.stringMatching(/^Thu nhận CCCD gắn chip và ĐDĐT/);
+      await next('/', 'thach-ha-2026', campaigns[0].name, /^(Huyện|H\.) Thạch Hà$/, '445');
+      await next('/', 'can-loc-2026', campaigns[1].name, /^(Huyện|H\.) Can Lộc$/, '443');
+      await next('/', 'ha-tinh', haTinh, /^Tỉnh Hà Tĩnh$/, '42');
+      await next('/district/436', 'ha-tinh', haTinh, /^(Thành phố|TP\.) Hà Tĩnh$/, '436');
+      // The kiosk keeps its settings in the address, never its key.
+      expect(new URL(page.url()).search).toBe('?kiosk=1&rotate=5&campaigns=all&campaign=ha-tinh');
+    } finally {
+      await browser.dispose();
+    }
+  });
+
   it('warns when the server is gone and recovers with correct values after its restart', async () => {
     const browser = await launch();
     try {
-      const page = await open(browser, server);
-      await waitForCounters(page, expectedCounters(await snapshot(server)));
+      const page = await open(browser, demo.server);
+      await waitForCounters(page, expectedCounters(await snapshot(demo.server)));
       const freshness = page.getByTestId('freshness');
       await expect.poll(() => freshness.textContent()).toContain('Cập nhật lúc');
 
-      const { port } = new URL(server.url);
-      await server.stop();
+      const { port } = new URL(demo.server.url);
+      await demo.server.stop();
       await expect.poll(() => freshness.textContent(), { timeout: 15_000 }).toContain('Mất tín hiệu');
       await page.screenshot({ path: artifact('wall-server-gone.png') });
 
-      server = await startServer({ port: Number(port), dataDir: server.dataDir });
+      demo.server = await startServer({ port: Number(port), dataDir: demo.server.dataDir });
       await expect.poll(() => freshness.textContent(), { timeout: 30_000 }).toContain('Cập nhật lúc');
-      const answer = await postEvents(server.url, server.keys.ingest, [event({ unit: '18586', delta: 321 })]);
+      const answer = await postEvents(demo.server.url, demo.server.keys.ingest, [event({ unit: '18586', delta: 321 })]);
       expect(answer.status).toBe(200);
 
-      const expected = await snapshot(server);
+      const expected = await snapshot(demo.server);
       await expect.poll(() => page.locator('main').getAttribute('data-seq')).toBe(String(expected.seq));
       await waitForCounters(page, expectedCounters(expected));
       const rows = await page.locator('[data-testid=rank-row]').evaluateAll((els) =>

@@ -193,6 +193,21 @@ describe('a province runs its own campaign from an empty database', () => {
     expect(await cccd()).toMatchObject({ value: 127, target: 4321 });
   });
 
+  it('lists to a kiosk turning through every campaign those whose whole wall its key may show', async () => {
+    const key = async (scope: string) => (await admin.request<{ key: string }>('POST', '/api/v1/keys', { name: `TV ${scope}`, role: 'display', scope })).body.key;
+    const readable = async (k?: string) => {
+      const answer = await get<CampaignInfo[] | { message: string }>(server.url, '/api/v1/campaigns?readable=true', k);
+      return answer.status === 200 ? (answer.body as CampaignInfo[]).map((c) => c.id) : answer;
+    };
+    expect(await readable(await key('42'))).toEqual(['ha-tinh-2026']);
+    // A district's TV may show its district, not the province's wall.
+    expect(await readable(await key('445'))).toEqual([]);
+    expect((await get<CampaignInfo[]>(server.url, '/api/v1/campaigns')).body.map((c) => c.id)).toEqual(['ha-tinh-2026']);
+    // These displays are not public: a kiosk without a key is told so.
+    expect(await readable()).toMatchObject({ status: 401, body: { message: 'Authorization: a display key is required, or sign in' } });
+    expect(await get(server.url, '/api/v1/campaigns?readable=yes')).toMatchObject({ status: 400, body: { message: expect.stringMatching(/^readable: /) } });
+  });
+
   it('ends every session of a disabled person at once', async () => {
     const officerSession = new Session(server.url);
     expect((await officerSession.signIn('canbo.18586', 'officer password 1')).status).toBe(200);
@@ -274,6 +289,19 @@ describe('a province of two levels, as since 1 July 2025', () => {
     const targets = body.values.filter((v) => v.code !== '99').map((v) => v.metrics.vneid.target);
     expect(targets.reduce((a, b) => a + b, 0)).toBe(240_000);
     expect(new Set(targets).size).toBeGreaterThan(1);
+  });
+
+  it('lets only an administrator who may place a catalog confirm it, whoever read it', async () => {
+    // The province read again, hung nowhere (no parent): its administrator may place it.
+    const file = catalogCsv(twoLevelCatalog().map((u) => (u.code === '99' ? { ...u, parent: '' } : u)));
+    const read = await admin.request<{ ok: boolean; importId: string }>('POST', '/api/v1/units/import?name=don-vi.csv', undefined, { bytes: file, type: 'text/csv' });
+    expect(read.body).toMatchObject({ ok: true, importId: expect.any(String) });
+    const made = await admin.request<PersonCreated>('POST', '/api/v1/people', { login: 'qt.xa1', name: 'Quản trị xã 1', role: 'admin', scope: '99001' });
+    const communeAdmin = await signInFirstTime(server.url, 'qt.xa1', made.body.oneTimePassword!, 'quản trị một xã');
+    expect(await communeAdmin.request('POST', `/api/v1/units/import/${read.body.importId}/confirm`))
+      .toMatchObject({ status: 403, body: { message: 'file: unit 99 would be placed outside your unit 99001' } });
+    // Refused, the catalog waits for one who may place it.
+    expect(await admin.request('POST', `/api/v1/units/import/${read.body.importId}/confirm`)).toMatchObject({ status: 200, body: { units: 25 } });
   });
 
   it('shows the catalog problems of a bad file before anything is loaded', async () => {

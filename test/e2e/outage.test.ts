@@ -1,10 +1,12 @@
 /**
  * The database goes away under a running server: requests get 503 quickly instead of hanging,
- * nothing is half-applied, and the server recovers by itself when the database is back.
+ * nothing is half-applied, and the server recovers by itself when the database is back. And a
+ * database that is there but has every connection of the server busy is no outage: "busy, retry".
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
 import type { Snapshot } from '@tiendo/shared';
-import { event, get, postEvents } from '../helpers/api.js';
+import { event, get, post, postEvents } from '../helpers/api.js';
 import { LiveClient, waitFor } from '../helpers/live-client.js';
 import { freshPostgres, removeDir, startServer, type ServerProcess } from '../helpers/server.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
@@ -52,5 +54,32 @@ describe.skipIf(!database)('a PostgreSQL outage (needs DATABASE_URL; the embedde
     const snapshot = (await get<Snapshot>(server.url, '/api/v1/campaigns/ha-tinh/snapshot?scope=18586')).body;
     expect(snapshot.values[0].metrics.cccd_intake.value).toBe(before + 4);
     client.close();
+  });
+
+  it('answers "busy, retry" while every database connection is in use, and applies what waited', async () => {
+    // Holding the sequence lock from outside: each report then waits for it on a connection of its own.
+    const holder = new pg.Client({ connectionString: database!.url });
+    await holder.connect();
+    await holder.query('begin');
+    await holder.query('select seq from log_head where id = 1 for update');
+    const communes = ['18070', '18073', '18076', '18077', '18079', '18082', '18085', '18088', '18091', '18094'];
+    const waiting = communes.map((unit) => post(server.url, '/api/v1/reports', server.keys.ingest, {
+      reports: [{ id: `busy-${unit}`, campaign: 'ha-tinh', metric: 'cccd_intake', unit, total: 100_000, asOf: new Date().toISOString(), confirmed: true }],
+    }));
+    await waitFor(async () => /tiendo_db_pool_connections\{state="used"\} 10\n/.test(await (await fetch(`${server.url}/metrics`)).text()), 10_000, 'the reports to take every connection', 100);
+
+    const refused = event({ unit: '18097', delta: 2 });
+    const answer = await fetch(`${server.url}/api/v1/events`, {
+      method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${server.keys.ingest}` }, body: JSON.stringify({ events: [refused] }),
+    });
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(((await answer.json()) as { message: string }).message).toMatch(/^the server is busy: every database connection is in use; nothing was applied, retry in 1 s$/);
+
+    await holder.query('rollback');
+    await holder.end();
+    for (const report of await Promise.all(waiting)) expect(report).toMatchObject({ status: 200, body: { accepted: 1 } });
+    expect(await postEvents(server.url, server.keys.ingest, [refused])).toMatchObject({ status: 200, body: { accepted: 1, duplicates: 0 } });
+    expect(server.output()).not.toMatch(/Database unreachable since .*Timeout acquiring/);
   });
 });

@@ -96,6 +96,11 @@ export class Session {
     return { type: response.headers.get('content-type') ?? '', bytes: new Uint8Array(await response.arrayBuffer()) };
   }
 
+  /** The session cookie's value, to hand to a browser. */
+  get token(): string {
+    return this.cookie.slice(this.cookie.indexOf('=') + 1);
+  }
+
   signIn(login: string, password: string) {
     return this.request<{ mustChangePassword: boolean; message?: string }>('POST', '/api/v1/session', { login, password });
   }

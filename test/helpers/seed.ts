@@ -5,8 +5,9 @@
  * and completions. A few requests instead of the live simulator's ten-second backfill.
  */
 import { addDays, localDate, type ReportBatchResult, type Snapshot } from '@tiendo/shared';
+import { afterAll, beforeAll } from 'vitest';
 import { get, post } from './api.js';
-import type { ServerProcess } from './server.js';
+import { removeDir, startServer, type ServerProcess } from './server.js';
 
 /** Progress of the districts in catalog order; one is done, one lags far behind. */
 const DISTRICT_PROGRESS = [0.93, 0.81, 0.67, 0.88, 0.52, 1.0, 0.9, 0.74, 0.85, 0.96, 0.62, 0.99, 0.79];
@@ -54,4 +55,21 @@ export async function seedProgress(server: ServerProcess, quietToday: ReadonlySe
     if (answer.status !== 200) throw new Error(`seeding failed: ${answer.status} ${JSON.stringify(answer.body)}`);
   }
   return snapshot(server);
+}
+
+/**
+ * A demo server with the seeded figures, shared by the tests of one file: started before them,
+ * stopped and removed after. A test may replace `server` (a restart on the same data).
+ */
+export function seededDemo(): { server: ServerProcess; seeded: Snapshot } {
+  const demo = {} as { server: ServerProcess; seeded: Snapshot };
+  beforeAll(async () => {
+    demo.server = await startServer();
+    demo.seeded = await seedProgress(demo.server);
+  });
+  afterAll(async () => {
+    await demo.server?.stop();
+    if (demo.server) removeDir(demo.server.dataDir);
+  });
+  return demo;
 }

@@ -21,6 +21,7 @@ export interface ServerProcess {
   url: string;
   keys: Keys;
   dataDir: string;
+  /** The server's process id (benchmarks read its CPU time). */
   pid: number;
   output(): string;
   /** Null while running. */
@@ -67,7 +68,7 @@ export async function startServer(options: StartOptions = {}): Promise<ServerPro
   child.stderr!.on('data', (d) => (output += d));
   const url = await new Promise<string>((resolvePort, reject) => {
     const timer = setTimeout(() => {
-      // Not left running: nobody would stop it.
+      // Not left behind: a server that starts after the test gave up would run on.
       child.kill('SIGKILL');
       reject(new Error(`server did not start in time:\n${output}`));
     }, options.startTimeoutMs ?? 110_000);

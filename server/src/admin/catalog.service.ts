@@ -44,27 +44,36 @@ export class CatalogService {
     }
     const loaded = new Map((await this.tree.subtree('VN')).map((u) => [u.code, u]));
     const { units, preview } = readCatalogSheet(sheets[0], (code) => loaded.get(code));
-    if (preview.root) {
-      const parent = units.find((u) => u.code === preview.root!.code)?.parent;
-      const scopeOk = (await this.units.isWithin(parent ?? preview.root.code, principal.scope)) === true || principal.scope === 'VN';
-      if (!scopeOk && units.length) throw new ForbiddenException(`file: unit ${preview.root.code} would be placed outside your unit ${principal.scope}`);
-    }
+    if (preview.root && units.length) await this.requirePlacement(principal, units, preview.root.code);
     const importId = randomBytes(12).toString('base64url');
     if (preview.ok) await this.units.savePending(importId, 'catalog', null, units, actorOf(principal).name);
     return { importId: preview.ok ? importId : '', ...preview };
   }
 
+  /** Whoever confirms must be allowed to place the catalog too; a refusal leaves the pending catalog for its reader. */
   async confirm(principal: Principal, importId: string): Promise<{ units: number }> {
-    const units = await this.units.takePending<CatalogUnit[]>(importId, 'catalog', null);
-    if (!units) throw new NotFoundException(`importId: no pending catalog "${importId}" (confirmed already, or never read)`);
+    let count = 0;
     await this.admin.write(actorOf(principal), async (em) => {
+      const units = await this.units.takePending<CatalogUnit[]>(importId, 'catalog', null, em);
+      if (!units) throw new NotFoundException(`importId: no pending catalog "${importId}" (confirmed already, or never read)`);
+      const codes = new Set(units.map((u) => u.code));
+      const top = units.find((u) => u.parent === null || !codes.has(u.parent));
+      if (top) await this.requirePlacement(principal, units, top.code);
       await this.units.upsert(units, em);
+      count = units.length;
       return [{
         action: 'unit.import', entity: 'unit', entityId: units[0]?.code ?? null, unit: units[0]?.code ?? null,
         after: { units: units.length, levels: [...new Set(units.map((u) => u.level))] },
       }];
     });
     await this.live.reloadEverywhere();
-    return { units: units.length };
+    return { units: count };
+  }
+
+  /** A catalog's top unit goes under its parent: that must lie within the administrator's own unit. */
+  private async requirePlacement(principal: Principal, units: readonly CatalogUnit[], root: string): Promise<void> {
+    const parent = units.find((u) => u.code === root)?.parent;
+    if (principal.scope === 'VN' || (await this.units.isWithin(parent ?? root, principal.scope)) === true) return;
+    throw new ForbiddenException(`file: unit ${root} would be placed outside your unit ${principal.scope}`);
   }
 }

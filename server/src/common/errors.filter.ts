@@ -1,6 +1,6 @@
 /**
  * The one place where failures become HTTP answers: every answer is JSON naming the problem,
- * a database that cannot be reached is 503 (never a hang), and anything else is 500 with the
+ * a database that cannot be reached is 503 (never a hang), and so is a server whose database connections are all in use (busy: retry soon, no outage), and anything else is 500 with the
  * detail left in the log. What a message quotes of the request is cut short: an answer never
  * echoes a megabyte back.
  *
@@ -10,18 +10,12 @@
  */
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { Database, isDatabaseUnavailable } from '../database/database.js';
 import { DatabaseOutage } from '../observability/database-outage.js';
 import { NegativeCounterError, RecordConflictError } from '../repositories/ingest.repository.js';
 import { TooManyAttemptsException } from '../services/auth.service.js';
 
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
-
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const e = error as { code?: string; message?: string } | null;
-  if (!e) return false;
-  if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
-  return /Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
-}
+export { isDatabaseUnavailable };
 
 /** How much of a quoted value a message keeps, in characters, and how long a message may be. */
 const QUOTED_CHARS = 64;
@@ -42,12 +36,17 @@ export interface ErrorBody {
   message: string;
 }
 
-export function describeError(error: unknown): ErrorBody {
-  const body = describe(error);
+/** How long a client is asked to wait when the server is busy, in seconds (an outage asks for longer). */
+export const BUSY_RETRY_AFTER_S = 1;
+const OUTAGE_RETRY_AFTER_S = 5;
+
+/** `busy`: every database connection was in use (Database.exhausted), which is not an outage. */
+export function describeError(error: unknown, busy = false): ErrorBody {
+  const body = describe(error, busy);
   return { ...body, message: boundMessage(body.message) };
 }
 
-function describe(error: unknown): ErrorBody {
+function describe(error: unknown, busy: boolean): ErrorBody {
   if (error instanceof NegativeCounterError) {
     return { statusCode: 422, error: 'UnprocessableEntity', message: `${error.message}; nothing of the batch was applied` };
   }
@@ -69,6 +68,12 @@ function describe(error: unknown): ErrorBody {
     const text = Array.isArray(message) ? message.join('; ') : String(message ?? error.message);
     return { statusCode: status, error: error.name.replace(/Exception$/, ''), message: text };
   }
+  if (busy) {
+    return {
+      statusCode: 503, error: 'ServiceUnavailable',
+      message: `the server is busy: every database connection is in use; nothing was applied, retry in ${BUSY_RETRY_AFTER_S} s`,
+    };
+  }
   if (isDatabaseUnavailable(error)) {
     return { statusCode: 503, error: 'ServiceUnavailable', message: 'the database is unreachable; nothing was applied, retry later' };
   }
@@ -77,15 +82,16 @@ function describe(error: unknown): ErrorBody {
 
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
-  constructor(private readonly outage: DatabaseOutage) {}
+  constructor(private readonly outage: DatabaseOutage, private readonly db: Database) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
-    const body = describeError(error);
+    const busy = this.db.exhausted(error);
+    const body = describeError(error, busy);
     // pino-http logs the request's line with this error and its stack.
     if (body.statusCode === 500) response.err = error as Error;
     else if (body.statusCode === 503 && !(error instanceof HttpException)) this.outage.unreachable(error);
-    if (body.statusCode === 503) response.setHeader('Retry-After', '5');
+    if (body.statusCode === 503) response.setHeader('Retry-After', String(busy ? BUSY_RETRY_AFTER_S : OUTAGE_RETRY_AFTER_S));
     if (error instanceof TooManyAttemptsException) response.setHeader('Retry-After', String(error.retryAfter));
     response.status(body.statusCode).json(body);
   }

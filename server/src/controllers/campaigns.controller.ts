@@ -4,6 +4,7 @@ import {
 } from '@tiendo/shared';
 import { cleanText, code, depthQuery } from '@tiendo/shared/schemas';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { Caller } from '../common/credentials.js';
 import { etagMatches } from '../common/etag.js';
 import { parseParam, parseQuery } from '../common/params.js';
@@ -26,9 +27,14 @@ export class CampaignsController {
     private readonly clock: Clock,
   ) {}
 
+  /** Every campaign not archived; `readable=true`: those whose whole wall the caller may show (a kiosk turning through campaigns). */
   @Get()
-  list(): CampaignInfo[] {
-    return this.live.campaigns();
+  async list(@Query() query: unknown, @Caller() caller: Credentials): Promise<CampaignInfo[]> {
+    const { readable } = parseQuery(query, { readable: z.enum(['true', 'false']).optional() });
+    const campaigns = this.live.campaigns();
+    if (readable !== 'true') return campaigns;
+    const principal = await this.auth.displayer(caller);
+    return campaigns.filter((c) => this.auth.mayDisplay(principal, c.rootUnit, (code, scope) => this.live.tree(c.id)!.within(code, scope)));
   }
 
   @Get(':id/snapshot')

@@ -2,10 +2,11 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res 
 import type { MapImportPreview, MapVersionInfo } from '@tiendo/shared';
 import { cleanText, code } from '@tiendo/shared/schemas';
 import type { Request, Response } from 'express';
+import { Allow, Who } from '../common/access.js';
 import { Caller } from '../common/credentials.js';
 import { parseId, parseParam, parseQuery } from '../common/params.js';
 import { readUpload } from '../common/upload.js';
-import { AuthService, type Credentials } from '../services/auth.service.js';
+import { AuthService, type Credentials, type Principal } from '../services/auth.service.js';
 import { MapsService } from '../services/maps.service.js';
 
 /** Names of a boundary file, its layers and properties; an empty parentProperty means "none". */
@@ -21,48 +22,41 @@ export class MapsController {
   /** The file is the body; options are in the query: level, property, parentProperty, layer, name. */
   @Post('import')
   @HttpCode(200)
-  async import(@Req() request: Request, @Query() query: unknown, @Caller() caller: Credentials): Promise<MapImportPreview> {
+  @Allow('administer')
+  async import(@Req() request: Request, @Query() query: unknown, @Who() who: Principal): Promise<MapImportPreview> {
     const { name } = parseQuery(query, { level: fileText, property: fileText, parentProperty: fileText, layer: fileText, name: fileText });
-    const principal = await this.auth.authenticate(caller);
-    this.auth.requireCapability(principal, 'administer');
     // The service checks the options' meaning, and refuses any it does not know.
-    return this.maps.importFile(await readUpload(request, name), query, principal);
+    return this.maps.importFile(await readUpload(request, name), query, who);
   }
 
   /** The body may carry the admin's decisions: `{"overrides": {"<feature>": "<unit code>" | "excluded"}}`. */
   @Post('import/:importId/confirm')
   @HttpCode(200)
-  async confirm(@Param('importId') importId: string, @Body() body: unknown, @Caller() caller: Credentials): Promise<MapVersionInfo> {
-    const id = parseId('importId', importId, 'an import');
-    const principal = await this.auth.authenticate(caller);
-    this.auth.requireCapability(principal, 'administer');
-    return this.maps.confirm(String(id), body, principal);
+  @Allow('administer')
+  confirm(@Param('importId') importId: string, @Body() body: unknown, @Who() who: Principal): Promise<MapVersionInfo> {
+    return this.maps.confirm(String(parseId('importId', importId, 'an import')), body, who);
   }
 
   /** Rolls back: an earlier version becomes its level's map again. */
   @Post('versions/:version/activate')
   @HttpCode(200)
-  async activate(@Param('version') version: string, @Caller() caller: Credentials): Promise<MapVersionInfo> {
-    const id = parseId('version', version, 'a version');
-    const principal = await this.auth.authenticate(caller);
-    this.auth.requireCapability(principal, 'administer');
-    return this.maps.activate(String(id), principal);
+  @Allow('administer')
+  activate(@Param('version') version: string, @Who() who: Principal): Promise<MapVersionInfo> {
+    return this.maps.activate(String(parseId('version', version, 'a version')), who);
   }
 
   /** What an import or version holds, before it is merged with anything. */
   @Get('import/:importId/topology')
-  async importTopology(@Param('importId') importId: string, @Res() response: Response, @Caller() caller: Credentials): Promise<void> {
+  @Allow('administer')
+  async importTopology(@Param('importId') importId: string, @Res() response: Response, @Who() who: Principal): Promise<void> {
     const id = parseId('importId', importId, 'an import');
-    const principal = await this.auth.authenticate(caller);
-    this.auth.requireCapability(principal, 'administer');
-    response.type('application/json').send(await this.maps.storedTopology(String(id), principal));
+    response.type('application/json').send(await this.maps.storedTopology(String(id), who));
   }
 
   @Get('versions')
-  async versions(@Caller() caller: Credentials): Promise<MapVersionInfo[]> {
-    const principal = await this.auth.authenticate(caller);
-    this.auth.requireCapability(principal, 'administer');
-    return this.maps.versions(principal);
+  @Allow('administer')
+  versions(@Who() who: Principal): Promise<MapVersionInfo[]> {
+    return this.maps.versions(who);
   }
 
   @Get(':unit')

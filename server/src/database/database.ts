@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { MikroORM, type Options } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { PostgreSqlDriver, type EntityManager } from '@mikro-orm/postgresql';
+import { PostgreSqlDriver, type EntityManager, type Knex } from '@mikro-orm/postgresql';
 import { PGliteDriver, type PGliteConnectionConfig } from 'mikro-orm-pglite';
 import pg from 'pg';
 import { ConfigError } from '../config/env.js';
@@ -18,6 +18,8 @@ import { Migration20261130000000 } from '../migrations/Migration20261130000000.j
 import { Migration20261130030000 } from '../migrations/Migration20261130030000.js';
 import { Migration20261130040000 } from '../migrations/Migration20261130040000.js';
 import { Migration20261130050000 } from '../migrations/Migration20261130050000.js';
+import { Migration20261201000000 } from '../migrations/Migration20261201000000.js';
+import { Migration20261201010000 } from '../migrations/Migration20261201010000.js';
 
 export const CHANGE_CHANNEL = 'tiendo_change';
 /** Carries the id of a revoked key, so that every instance drops it at once. */
@@ -25,6 +27,37 @@ export const KEY_CHANNEL = 'tiendo_key_revoked';
 
 /** How long a request waits for a connection before the server answers 503. */
 const ACQUIRE_TIMEOUT_MS = 5000;
+const POOL_MAX = 10;
+
+/** The connection pool of PostgreSQL, as knex's pool shows it. */
+export interface PoolState {
+  numUsed(): number;
+  numFree(): number;
+  numPendingAcquires(): number;
+  numPendingCreates(): number;
+  max: number;
+}
+
+/**
+ * Runs SQL with bound parameters (`?`), in the unit of work's transaction when it has one.
+ * The values travel apart from the statement: nothing is escaped into the SQL text, however
+ * large the JSON of a batch.
+ */
+export async function query<T = Record<string, unknown>>(em: EntityManager, sql: string, params: unknown[] = []): Promise<T[]> {
+  const knex = em.getTransactionContext<Knex.Transaction>() ?? em.getKnex();
+  const result = await knex.raw(sql, params as Knex.RawBinding[]);
+  return (result as { rows: T[] }).rows;
+}
+
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300']);
+
+/** The database could not be reached, or could not take the request (no connection to be had). */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string } | null;
+  if (!e) return false;
+  if (e.code && (UNAVAILABLE_CODES.has(e.code) || e.code.startsWith('08'))) return true;
+  return /Timeout acquiring a connection|Connection terminated|connect ECONNREFUSED|Client has encountered a connection error/i.test(e.message ?? '');
+}
 
 /** Called with a notification's payload, or with none after a reconnection (anything may have been missed). */
 type Listener = (payload?: string) => void;
@@ -34,6 +67,8 @@ export interface DatabaseOptions {
   /** Directory of the embedded database; null keeps it in memory (tests). */
   dataDir: string | null;
   debug?: boolean;
+  /** Connections to PostgreSQL, and how long a request waits for one (tests make them small). */
+  pool?: { max: number; acquireTimeoutMs: number };
 }
 
 export class Database {
@@ -57,6 +92,8 @@ export class Database {
           { name: 'Migration20261130030000', class: Migration20261130030000 },
           { name: 'Migration20261130040000', class: Migration20261130040000 },
           { name: 'Migration20261130050000', class: Migration20261130050000 },
+          { name: 'Migration20261201000000', class: Migration20261201000000 },
+          { name: 'Migration20261201010000', class: Migration20261201010000 },
         ],
         transactional: true,
         silent: true,
@@ -70,7 +107,9 @@ export class Database {
         ...common,
         driver: PostgreSqlDriver,
         clientUrl: options.databaseUrl,
-        pool: { min: 0, max: 10, acquireTimeoutMillis: ACQUIRE_TIMEOUT_MS, idleTimeoutMillis: 10_000 },
+        pool: {
+          min: 0, max: options.pool?.max ?? POOL_MAX, acquireTimeoutMillis: options.pool?.acquireTimeoutMs ?? ACQUIRE_TIMEOUT_MS, idleTimeoutMillis: 10_000,
+        },
         driverOptions: { connection: { connectionTimeoutMillis: ACQUIRE_TIMEOUT_MS, statement_timeout: 30_000 } },
       });
       return new Database(orm, false, (channel, listener) => listenOnPostgres(options.databaseUrl!, channel, listener), async () => {});
@@ -94,6 +133,24 @@ export class Database {
   /** A fresh unit of work: every use case forks its own. */
   em(): EntityManager {
     return this.orm.em.fork() as EntityManager;
+  }
+
+  /** The pool of connections (on the embedded database, of its one connection). */
+  pool(): PoolState | null {
+    const connection = this.orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: PoolState } } };
+    const pool = connection.getKnex?.().client?.pool;
+    return pool && typeof pool.numUsed === 'function' ? pool : null;
+  }
+
+  /**
+   * The wait for a connection ran out while none was being opened: every connection was in
+   * use, the database answers, this server has more work at once than connections. Busy, not
+   * unreachable (a database that does not answer leaves connections being opened, or refuses
+   * them outright).
+   */
+  exhausted(error: unknown): boolean {
+    const pool = this.pool();
+    return !!pool && /Timeout acquiring a connection/i.test((error as Error | null)?.message ?? '') && pool.numPendingCreates() === 0;
   }
 
   async migrate(): Promise<string[]> {

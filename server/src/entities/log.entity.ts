@@ -59,7 +59,7 @@ export class CountedEvent {
   confirmed!: boolean;
 }
 
-/** The current value of a commune for a metric, and the sequence number that last set it. */
+/** The current value of a commune for a metric. */
 @Entity({ tableName: 'counter' })
 export class Counter {
   [PrimaryKeyProp]?: ['campaignId', 'metric', 'unitCode'];
@@ -75,9 +75,6 @@ export class Counter {
 
   @Property({ type: new BigIntType('number') })
   value!: number;
-
-  @Property({ type: new BigIntType('number') })
-  lastSeq!: number;
 
   /** When the latest of its records happened. */
   @Property({ type: 'Date', nullable: true })

@@ -5,7 +5,7 @@
  * drift from the code.
  */
 import type {
-  AuditPage, CampaignInfo, CatalogImportPreview, CountImportPreview, CountImportResult, DerivedFigures, EveningReport, EventBatchResult,
+  AuditPage, CampaignInfo, CatalogImportPreview, CountImportPreview, CountImportResult, DerivedFigures, EveningReport, EventBatchResult, HeldList, HeldOutcome, HeldRecord,
   HistoryResponse, KeyCreated, KeyInfo, KeyRevoked, MapImportPreview, MapVersionInfo, NoteInfo, PersonCreated, PersonInfo, ProgressRow,
   ProgressTable, ReportBatchResult, SeriesResponse, SessionInfo, SilenceReport, Snapshot, Standing, TargetImportPreview, TargetRow, TargetVersion, UnitCatalog, UnitInfo,
 } from '@tiendo/shared';
@@ -29,10 +29,20 @@ export const errorBody = z.object({
   message: z.string().describe('what was wrong, naming the field'),
 });
 
+const heldOutcomes = z.array(exactly<HeldOutcome>()(z.object({
+  path: z.string().meta({ example: 'events[0]' }),
+  id: z.string(),
+  status: z.enum(['held', 'rejected']).describe('held: waiting for a chief; rejected: a chief refused it (not counted)'),
+  limit: count.describe('the most the record may move the commune at once'),
+  message: z.string(),
+  reason: z.string().optional().describe('a rejection\'s reason'),
+}))).optional().describe('a commune officer\'s records held by the plausibility rule (the answer is then 202)');
+
 export const eventBatchResult = exactly<EventBatchResult>()(z.object({
   accepted: count.describe('events counted now'),
   duplicates: count.describe('events received before (same id): not counted again'),
   seq: seq.nullable().describe('sequence number of the change, or null when nothing was new'),
+  held: heldOutcomes,
 }).meta({ example: { accepted: 12, duplicates: 1, seq: 4711 } }));
 
 export const reportBatchResult = exactly<ReportBatchResult>()(z.object({
@@ -40,6 +50,7 @@ export const reportBatchResult = exactly<ReportBatchResult>()(z.object({
   unchanged: count.describe('reports whose total equalled the current value'),
   duplicates: count.describe('reports received before (same id)'),
   seq: seq.nullable(),
+  held: heldOutcomes,
 }).meta({ example: { accepted: 1, unchanged: 0, duplicates: 0, seq: 4712 } }));
 
 const unitLevel = z.enum(['country', 'province', 'district', 'commune']);
@@ -125,6 +136,33 @@ export const snapshotWithFigures = exactly<SnapshotWithFigures>()(snapshot.exten
 
 const sender = z.object({ kind: z.enum(['person', 'key']), name: z.string() }).nullable().describe('a person\'s name, or a key\'s');
 
+export const heldRecord = exactly<HeldRecord>()(z.object({
+  id: z.int().min(1).describe('the held record\'s number, to confirm or reject it'),
+  recordId: z.string().describe('the sender\'s idempotency id'),
+  origin: z.enum(['event', 'report']).describe('report: a cumulative total'),
+  campaign: z.string(),
+  metric: z.string(),
+  unit: z.string(),
+  unitName: z.string(),
+  parentName: z.string().nullable(),
+  delta: z.int().describe('what it would add; for a report, the difference when it was held'),
+  total: z.int().nullable().describe('a report\'s total'),
+  occurredAt: z.string().describe('ISO 8601: when the work happened, or the total stood'),
+  receivedAt: z.string(),
+  source: z.string().nullable(),
+  reason: z.string().nullable().describe('a correction\'s reason'),
+  sender,
+  limit: z.object({ amount: count, why: z.string().meta({ example: 'more than 25% of its target 6361' }) }),
+  status: z.enum(['held', 'confirmed', 'rejected']),
+  decision: z.object({ by: z.string(), at: z.string(), reason: z.string().nullable() }).nullable().describe('who decided, when, and why (a rejection)'),
+}));
+
+export const heldList = exactly<HeldList>()(z.object({
+  campaign: z.string(),
+  scope: z.string(),
+  held: z.array(heldRecord).describe('waiting for a decision, oldest first'),
+}));
+
 export const standing = exactly<Standing>()(z.object({
   campaign: z.string(),
   unit: unitInfo,
@@ -152,6 +190,7 @@ export const standing = exactly<Standing>()(z.object({
     confirmed: z.boolean(),
     sender,
   })).describe('the commune\'s records of today, newest first, at most 100'),
+  held: z.array(heldRecord).describe('its records held by the plausibility rule: waiting, and decided in the last 7 days; newest first'),
 }));
 
 export const silenceReport = exactly<SilenceReport>()(z.object({
@@ -167,7 +206,8 @@ export const silenceReport = exactly<SilenceReport>()(z.object({
     parentName: z.string().nullable(),
     last: z.object({
       receivedAt: z.string(), occurredAt: z.string(), metric: z.string(), delta: z.int(), source: z.string().nullable(), sender,
-    }).nullable().describe('the latest record by arrival; null when it never reported'),
+      held: z.boolean().describe('held by the plausibility rule for a chief, not counted'),
+    }).nullable().describe('the latest record by arrival, counted or held; null when it never reported'),
   })).describe('never reported first, then the longest silent'),
 }));
 
@@ -403,8 +443,9 @@ export const countImportResult = exactly<CountImportResult>()(z.object({
   applied: count.describe('values changed'),
   unchanged: count,
   duplicates: count.describe('figures imported before: not applied again'),
+  held: count.describe('figures held by the plausibility rule for a chief to decide (a commune officer\'s sheet)'),
   seq: seq.nullable(),
-}).meta({ example: { applied: 63, unchanged: 3, duplicates: 0, seq: 4790 } }));
+}).meta({ example: { applied: 63, unchanged: 3, duplicates: 0, held: 0, seq: 4790 } }));
 
 const progressRow = exactly<ProgressRow>()(z.object({
   rank: count.describe('among its siblings; 0 for the scope\'s own line'),

@@ -24,8 +24,12 @@ export class DatabaseOutage implements OnApplicationShutdown {
     return this.since !== null;
   }
 
-  /** A request (answered 503) or a background read found the database unreachable. */
+  /**
+   * A request (answered 503) or a background read found the database unreachable. A pool
+   * with every connection in use is no outage: the database answers, the server is busy.
+   */
   unreachable(error: unknown, answered503 = true): void {
+    if (this.db.exhausted(error)) return;
     if (this.since === null) this.open(error);
     if (answered503) this.refused++;
   }

@@ -10,6 +10,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { Database } from '../database/database.js';
+import { IngestRepository } from '../repositories/ingest.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
 import { LiveService } from '../services/live.service.js';
 import { DatabaseOutage } from './database-outage.js';
@@ -23,13 +24,6 @@ const HEAD_QUERY_TIMEOUT_MS = 1000;
 interface SocketCounts {
   sockets: number;
   rooms: number;
-}
-
-interface KnexPool {
-  numUsed(): number;
-  numFree(): number;
-  numPendingAcquires(): number;
-  max: number;
 }
 
 @Injectable()
@@ -56,7 +50,7 @@ export class MetricsService {
 
   private readonly records = new Counter({
     name: 'tiendo_ingest_records_total',
-    help: 'Records of accepted ingest requests: accepted (counted), duplicate (sent before), unchanged (a total equal to the value)',
+    help: 'Records of accepted ingest requests: accepted (counted), duplicate (sent before), unchanged (a total equal to the value), held (for a chief to decide)',
     labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
@@ -95,8 +89,25 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  constructor(db: Database, live: LiveService, repository: LiveRepository, lifecycle: Lifecycle, outage: DatabaseOutage) {
+  constructor(db: Database, live: LiveService, repository: LiveRepository, lifecycle: Lifecycle, outage: DatabaseOutage, ingest: IngestRepository) {
     collectDefaultMetrics({ register: this.registry });
+    // The sequence lock orders every write of every instance: its cost is the ceiling of ingest.
+    new Counter({
+      name: 'tiendo_ingest_seq_lock_seconds_total', help: 'Time ingest transactions spent waiting for the sequence lock, and holding it up to the commit (whose flush comes on top)',
+      labelNames: ['phase'] as const, registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ phase: 'wait' }, ingest.seqLock.waitSeconds);
+        this.inc({ phase: 'held' }, ingest.seqLock.heldSeconds);
+      },
+    });
+    new Counter({
+      name: 'tiendo_ingest_seq_lock_transactions_total', help: 'Ingest transactions that took the sequence lock', registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(ingest.seqLock.transactions);
+      },
+    });
     let outagesSeen = 0;
     new Counter({
       name: 'tiendo_database_outages_total', help: 'Times the database became unreachable', registers: [this.registry],
@@ -159,7 +170,7 @@ export class MetricsService {
       collect() { this.set((Date.now() - live.lastAppliedAt) / 1000); },
     });
 
-    const pool = () => knexPool(db);
+    const pool = () => db.pool();
     new Gauge({
       name: 'tiendo_db_pool_connections', help: 'Database pool connections: used, free, and requests waiting for one',
       labelNames: ['state'] as const, registers: [this.registry],
@@ -200,13 +211,14 @@ export class MetricsService {
     this.socketCounts = read;
   }
 
-  ingestAccepted(kind: IngestKind, seconds: number, result: { accepted: number; duplicates: number; unchanged?: number }): void {
-    const size = result.accepted + result.duplicates + (result.unchanged ?? 0);
+  ingestAccepted(kind: IngestKind, seconds: number, result: { accepted: number; duplicates: number; unchanged?: number; held?: unknown[] }): void {
+    const size = result.accepted + result.duplicates + (result.unchanged ?? 0) + (result.held?.length ?? 0);
     this.ingestDuration.observe({ kind, outcome: 'accepted' }, seconds);
     this.batchSize.observe({ kind }, size);
     this.records.inc({ kind, result: 'accepted' }, result.accepted);
     this.records.inc({ kind, result: 'duplicate' }, result.duplicates);
     if (result.unchanged !== undefined) this.records.inc({ kind, result: 'unchanged' }, result.unchanged);
+    if (result.held) this.records.inc({ kind, result: 'held' }, result.held.length);
   }
 
   ingestRefused(kind: IngestKind, seconds: number, status: number, message: string, records: number): void {
@@ -236,10 +248,4 @@ export class MetricsService {
 export function refusedField(message: string): string {
   const match = /^([A-Za-z][\w-]*(?:\[\d*\]|\.[A-Za-z]\w*)*):/.exec(message);
   return match ? match[1].replace(/\[\d+\]/g, '[]') : 'none';
-}
-
-function knexPool(db: Database): KnexPool | null {
-  const connection = db.orm.em.getConnection() as unknown as { getKnex?: () => { client?: { pool?: KnexPool } } };
-  const pool = connection.getKnex?.().client?.pool;
-  return pool && typeof pool.numUsed === 'function' ? pool : null;
 }

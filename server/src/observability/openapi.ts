@@ -16,7 +16,9 @@ import {
   targetImportConfirmSchema, targetSpreadSchema, targetsSchema,
 } from '@tiendo/shared/admin-schemas';
 import { countImportConfirmSchema, noteCreateSchema, noteDeleteSchema } from '@tiendo/shared/office-schemas';
-import { eventBatchSchema, keyRequestSchema, MAX_DELTA, MAX_EVENTS_PER_REQUEST, reportBatchSchema } from '@tiendo/shared/schemas';
+import {
+  eventBatchSchema, heldConfirmSchema, heldRejectSchema, keyRequestSchema, MAX_DELTA, MAX_EVENTS_PER_REQUEST, reportBatchSchema,
+} from '@tiendo/shared/schemas';
 import { z } from 'zod';
 import { confirmSchema } from '../services/maps.service.js';
 import * as shapes from './api-shapes.js';
@@ -43,7 +45,11 @@ interface RouteDoc {
   parameters?: Parameter[];
   body?: { schema: z.ZodType; name: string; example?: unknown } | 'binary';
   /** The success answer: its status, a named schema (JSON), or a content type with a schema. */
-  ok: { status: number; description: string; schema?: z.ZodType; name?: string; contentType?: string; alsoAs?: string };
+  ok: {
+    status: number; description: string; schema?: z.ZodType; name?: string; contentType?: string; alsoAs?: string;
+    /** Another success status answered with the same content, and what it means. */
+    also?: { status: number; description: string };
+  };
   /** Refusals and failures this route answers: what they mean here, and a message as sent (else a common one). */
   errors: Record<number, string | [description: string, message: string]>;
 }
@@ -66,7 +72,7 @@ const REFUSALS = {
   401: 'no key, or an unknown or revoked one',
   403: 'the key\'s role or scope does not allow this',
   429: 'too many failed key attempts from this address: retry after Retry-After seconds',
-  503: 'the database is unreachable: nothing was applied, retry (see Retry-After)',
+  503: 'the database is unreachable, or every database connection is busy: nothing was applied, retry (see Retry-After)',
 };
 
 const example = {
@@ -103,7 +109,10 @@ export const ROUTES: Record<string, RouteDoc> = {
     tag: 'ingest', summary: 'Records of counted work', auth: 'key',
     description: `An ingest (or admin) key. \`id\` is the sender's idempotency key within the campaign: a retry never counts twice. \`delta\` is a non-zero integer of at most ±${MAX_DELTA}; a negative delta is a correction and needs \`reason\`. At most ${MAX_EVENTS_PER_REQUEST} events and 1 MB per request. The batch is atomic: all or nothing.`,
     body: { schema: eventBatchSchema, name: 'EventBatch', example },
-    ok: { status: 200, description: 'counted', schema: shapes.eventBatchResult, name: 'EventBatchResult' },
+    ok: {
+      status: 200, description: 'counted', schema: shapes.eventBatchResult, name: 'EventBatchResult',
+      also: { status: 202, description: 'a commune officer\'s batch with implausible records: those are held for a chief (`held`), the others counted' },
+    },
     errors: {
       400: ['malformed JSON, or a field of the wrong shape (the message names it)', 'events[3].delta: must not be 0'],
       ...REFUSALS,
@@ -112,7 +121,7 @@ export const ROUTES: Record<string, RouteDoc> = {
       413: 'a body over 1 MB',
       415: 'an unsupported body encoding or charset',
       422: [
-        'an unknown campaign, metric or unit, a time in the future or before the campaign, a correction below zero, or an implausible amount not confirmed',
+        'an unknown campaign, metric or unit, a time in the future or before the campaign, a correction below zero, or an implausible amount not confirmed (a key, a chief: a commune officer\'s is held instead)',
         'events[2].occurredAt: 2023-03-01T08:00:00+07:00 is before the campaign started (2023-03-15)',
       ],
     },
@@ -121,7 +130,10 @@ export const ROUTES: Record<string, RouteDoc> = {
     tag: 'ingest', summary: 'Cumulative totals ("lũy kế")', auth: 'key',
     description: 'The difference from the current value is recorded as an event. The report\'s `id` makes a retry count once. A total below the current value is a correction and needs `reason`.',
     body: { schema: reportBatchSchema, name: 'ReportBatch' },
-    ok: { status: 200, description: 'recorded', schema: shapes.reportBatchResult, name: 'ReportBatchResult' },
+    ok: {
+      status: 200, description: 'recorded', schema: shapes.reportBatchResult, name: 'ReportBatchResult',
+      also: { status: 202, description: 'a commune officer\'s batch with implausible differences: those are held for a chief (`held`), the others recorded' },
+    },
     errors: {
       400: ['malformed JSON, or a field of the wrong shape', 'reports[0].total: must not be negative'],
       ...REFUSALS,
@@ -135,9 +147,11 @@ export const ROUTES: Record<string, RouteDoc> = {
     },
   },
   'GET /api/v1/campaigns': {
-    tag: 'display', summary: 'Campaigns with their metrics and milestones', auth: 'none',
-    ok: { status: 200, description: 'every campaign', schema: shapes.campaignList, name: 'CampaignList' },
-    errors: {},
+    tag: 'display', summary: 'Campaigns with their metrics and milestones', auth: 'optional-key',
+    description: 'Every campaign but the archived ones. With `readable=true`, only those whose root unit the caller may display (a key or a session whose scope holds it; all of them when displays are public): what a kiosk turns through with `campaigns=all`.',
+    parameters: [{ name: 'readable', in: 'query', description: 'true: only the campaigns the caller may display whole', schema: { type: 'string', enum: ['true', 'false'] } }],
+    ok: { status: 200, description: 'the campaigns, oldest first', schema: shapes.campaignList, name: 'CampaignList' },
+    errors: { 400: 'a query parameter given twice or malformed', 401: 'readable=true without a key or session where displays are not public, or an unknown key', 429: REFUSALS[429] },
   },
   'GET /api/v1/campaigns/{id}/snapshot': {
     tag: 'display', summary: 'Every unit of a scope, with derived figures', auth: 'optional-key',
@@ -179,6 +193,36 @@ export const ROUTES: Record<string, RouteDoc> = {
       { name: 'hours', in: 'query', description: 'more than 0, at most 720, decimals allowed (default 6)' }],
     ok: { status: 200, description: 'the silent communes', schema: shapes.silenceReport, name: 'SilenceReport' },
     errors: { ...REFUSALS, 400: 'hours out of range or not a number, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+  },
+  'GET /api/v1/campaigns/{id}/held': {
+    tag: 'field', summary: 'Records held by the plausibility rule, waiting for a decision', auth: 'key',
+    description: 'Leadership, a chief or an administrator (person or key), for a scope of their own: the records its commune officers sent beyond the plausibility rule, oldest first, each with its commune, metric, amount, instant, sender and the limit it broke.',
+    parameters: [campaignId, { name: 'scope', in: 'query', description: 'GSO code (default: the reader\'s own unit)' }],
+    ok: { status: 200, description: 'the held records', schema: shapes.heldList, name: 'HeldList' },
+    errors: { 400: 'a parameter given twice or malformed', ...REFUSALS, 403: 'a role that may not decide held records, or a scope outside the reader\'s', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+  },
+  'POST /api/v1/campaigns/{id}/held/{held}/confirm': {
+    tag: 'field', summary: 'Confirm a held record: it is counted at its own instant', auth: 'key',
+    description: 'The record is counted as its officer sent it, at its own instant, stored as confirmed, and audited (`count.confirm`) with the confirming person as actor and the officer as sender. A report\'s total is judged against the value as of its instant now. Confirming again as the same person answers the same; any other decision of a decided record is a 409.',
+    parameters: [campaignId, { name: 'held', in: 'path', required: true, description: 'the held record\'s number', schema: { type: 'integer' } }],
+    body: { schema: heldConfirmSchema, name: 'HeldConfirm' },
+    ok: { status: 200, description: 'the record, confirmed', schema: shapes.heldRecord, name: 'HeldRecord' },
+    errors: {
+      400: 'a number that is not one, or a body with fields', ...REFUSALS, 403: 'a role that may not decide, or a record outside the decider\'s scope', 404: 'no such campaign or held record',
+      409: ['the record was decided already, by someone else or otherwise', 'held: record 7 was rejected by Trưởng Công an huyện Thạch Hà at 2023-05-02T09:41:07.000Z (Nhập thừa một số 0); a held record is decided once'],
+      422: 'counting it now would take a commune below zero, or a report\'s total is now below the value without a reason: reject it',
+    },
+  },
+  'POST /api/v1/campaigns/{id}/held/{held}/reject': {
+    tag: 'field', summary: 'Reject a held record, saying why: it is never counted', auth: 'key',
+    description: 'Audited (`count.reject`); the officer\'s phone shows the reason. Rejecting again as the same person answers the same; any other decision of a decided record is a 409.',
+    parameters: [campaignId, { name: 'held', in: 'path', required: true, description: 'the held record\'s number', schema: { type: 'integer' } }],
+    body: { schema: heldRejectSchema, name: 'HeldReject', example: { reason: 'Nhập thừa một số 0' } },
+    ok: { status: 200, description: 'the record, rejected', schema: shapes.heldRecord, name: 'HeldRecord' },
+    errors: {
+      400: ['no reason, or a number that is not one', 'reason: must not be empty'], ...REFUSALS, 403: 'a role that may not decide, or a record outside the decider\'s scope', 404: 'no such campaign or held record',
+      409: ['the record was decided already', 'held: record 7 was confirmed by Trưởng Công an huyện Thạch Hà at 2023-05-02T09:41:07.000Z; a held record is decided once'],
+    },
   },
   'GET /api/v1/keys': {
     tag: 'admin', summary: 'The keys of the admin key\'s scope', auth: 'key',
@@ -567,6 +611,7 @@ export function describeRoutes(document: OpenAPIObject): OpenAPIObject {
         ? { 'application/json': { schema: ref(ok.name!, ok.schema, 'output') }, ...(ok.alsoAs ? { [ok.alsoAs]: { schema: { type: 'string' } } } : {}) }
         : ok.contentType ? { [ok.contentType]: { schema: { type: 'string' } } } : undefined;
       operation.responses = { [ok.status]: { description: ok.description, ...(content ? { content } : {}) } };
+      if (ok.also) operation.responses[ok.also.status] = { description: ok.also.description, ...(content ? { content } : {}) };
       for (const [status, entry] of Object.entries(route.errors)) {
         const [description, message] = typeof entry === 'string' ? [entry, STATUS[Number(status)][1]] : entry;
         const example = { statusCode: Number(status), error: STATUS[Number(status)][0], message };

@@ -46,7 +46,8 @@ export class RequestObserver {
       this.metrics.httpAnswered(request.method, kind ? request.path : routeOf(request), status);
       if (!kind) return;
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (status === 200) this.metrics.ingestAccepted(kind, seconds, answered(response).body as { accepted: number; duplicates: number; unchanged?: number });
+      // 202: accepted, with some records held for a chief.
+      if (status === 200 || status === 202) this.metrics.ingestAccepted(kind, seconds, answered(response).body as Parameters<MetricsService['ingestAccepted']>[2]);
       else this.metrics.ingestRefused(kind, seconds, status, answered(response).reason ?? '', recordsOf(request.body, kind));
     });
     next();

@@ -2,7 +2,8 @@
  * Daily sheets on both databases: a sheet read is not applied until confirmed, and then once;
  * two people confirming the same figures at the same moment count them once, for a past day
  * (the same reports) and for today (reports of the same ids read at other instants); a lower
- * figure is a correction that waits for its reason, and the audit trail names it.
+ * figure is a correction that waits for its reason, and the audit trail names it; a commune
+ * officer's implausible figure is held for a chief, whatever the officer ticks.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { endOfLocalDay, formatDate, localDate } from '@tiendo/shared';
@@ -77,5 +78,22 @@ describe('a daily sheet', () => {
     expect(await valueAt('18589', Date.now())).toBe(200);
     const [entry] = await audit.list({ kind: 'count.import', units: ['18586'], limit: 1 });
     expect(entry).toMatchObject({ unit: '18586', reason: 'Trùng hồ sơ', before: { value: 300 }, after: { value: 290, file: 'a-sua.csv', row: '3', column: 'B' } });
+  });
+
+  it('from a commune officer, holds an implausible figure for a chief, once, and counts nothing of it', async () => {
+    const commune = t.live.tree('ha-tinh')!.communesOf('445')[10];
+    const [person] = await t.db.em().execute<{ id: number }[]>(
+      `insert into person (login, name, role, scope_code, password_hash) values ('cb.sheet', 'Cán bộ xã', 'officer', ?, 'x') returning id`, [commune]);
+    const officer = { keyId: null, personId: person.id, name: 'Cán bộ xã', role: 'officer' as const, scope: commune };
+    const file = sheet(yesterday(), [[commune, 90_000]]);
+    const preview = await counts.preview(officer, 'ha-tinh', file, 'xa.csv', null, null);
+    expect(preview.cells[0].implausible).toMatch(/is more than/);
+    expect(preview.needsConfirmation).toBe(false);
+    expect(await counts.confirm(officer, 'ha-tinh', preview.importId, { confirmed: true })).toMatchObject({ applied: 0, held: 1 });
+    const again = await counts.preview(officer, 'ha-tinh', file, 'xa.csv', null, null);
+    expect(await counts.confirm(officer, 'ha-tinh', again.importId, {})).toMatchObject({ applied: 0, held: 1 });
+    expect(await valueAt(commune, Date.now())).toBe(0);
+    const rows = await t.db.em().execute<{ origin: string; total: string; status: string }[]>('select origin, total, status from held_record where unit_code = ?', [commune]);
+    expect(rows.map((r) => [r.origin, Number(r.total), r.status])).toEqual([['report', 90_000, 'held']]);
   });
 });

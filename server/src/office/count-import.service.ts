@@ -28,7 +28,7 @@ import { IngestRepository, RecordConflictError } from '../repositories/ingest.re
 import { UnitsRepository } from '../repositories/units.repository.js';
 import type { Principal } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
-import { IngestService, parseBody, plausibleLimit } from '../services/ingest.service.js';
+import { holdsImplausible, IngestService, parseBody, plausibleLimit } from '../services/ingest.service.js';
 import type { LiveTree } from '../services/live-tree.js';
 import { LiveService } from '../services/live.service.js';
 import { CountSheetReader, type CountFigure } from './count-sheet.js';
@@ -124,7 +124,7 @@ export class CountImportService {
         };
       }).filter((s) => s.changes + s.unchanged + s.duplicates > 0),
       needsReason: judged.cells.some(needsReason),
-      needsConfirmation: judged.cells.some((c) => c.status === 'change' && c.implausible !== null),
+      needsConfirmation: !holdsImplausible(principal) && judged.cells.some((c) => c.status === 'change' && c.implausible !== null),
     };
   }
 
@@ -155,7 +155,7 @@ export class CountImportService {
       );
     }
     const held = cells.filter((c) => c.status === 'change' && c.implausible !== null);
-    if (held.length && !confirmed) {
+    if (held.length && !confirmed && !holdsImplausible(principal)) {
       throw new UnprocessableEntityException(
         `confirmed: ${held.length} amount${held.length > 1 ? 's are' : ' is'} implausible (${held.slice(0, 3).map((c) => `row ${c.row} ${c.unitName}, ${c.metric}: ${c.implausible}`).join('; ')}` +
         `${held.length > 3 ? '; …' : ''}); check them, and if they are right confirm with "confirmed": true`,
@@ -166,7 +166,7 @@ export class CountImportService {
     const actor = actorOf(principal);
     if (!fresh.length) {
       if (!(await this.units.takePending(importId, 'counts', campaign))) throw new NotFoundException(`importId: "${importId}" was confirmed meanwhile`);
-      return { applied: 0, unchanged: 0, duplicates, seq: null };
+      return { applied: 0, unchanged: 0, duplicates, held: 0, seq: null };
     }
     const byId = new Map(fresh.map((c) => [ids.get(c)!, c]));
     const result = await this.ingest.applyReports(
@@ -187,7 +187,7 @@ export class CountImportService {
         }));
       },
     );
-    return { applied: result.accepted, unchanged: result.unchanged, duplicates: duplicates + result.duplicates, seq: result.seq };
+    return { applied: result.accepted, unchanged: result.unchanged, duplicates: duplicates + result.duplicates, held: result.held?.length ?? 0, seq: result.seq };
   }
 
   /**

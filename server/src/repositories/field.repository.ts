@@ -1,8 +1,9 @@
 /**
  * Reads of the event log for the field screens: a commune's records of one day, and each
- * commune's latest arrival. Both walk the event table by (campaign, commune) with an index, so
- * a province's 216 communes or the country's 10,599 cost one query each time, one index probe
- * per commune, however long the log grows.
+ * commune's latest arrival, counted or held for a chief (a commune whose officer sent an
+ * amount the plausibility rule held has not gone silent). Both walk their tables by (campaign,
+ * commune) with an index, so a province's 216 communes or the country's 10,599 cost one query
+ * each time, an index probe or two per commune, however long the log grows.
  */
 import { Injectable } from '@nestjs/common';
 import type { FieldEntry, Sender, SilentCommune } from '@tiendo/shared';
@@ -24,6 +25,7 @@ interface EntryRow {
 
 interface LastRow {
   unit: string;
+  held: boolean | null;
   received_at: string | null;
   occurred_at: string | null;
   metric: string | null;
@@ -64,21 +66,25 @@ export class FieldRepository {
   async silent(campaign: string, communes: string[], since: number): Promise<{ unit: string; last: SilentCommune['last'] }[]> {
     if (!communes.length) return [];
     const rows = await this.db.em().execute<LastRow[]>(
-      `select u.unit, e.received_at, e.occurred_at, e.metric, e.delta, e.source, p.name as person_name, k.name as key_name
+      `select u.unit, e.held, e.received_at, e.occurred_at, e.metric, e.delta, e.source, p.name as person_name, k.name as key_name
        from json_array_elements_text(?::json) as u(unit)
        left join lateral (
-         select received_at, occurred_at, metric, delta, source, person_id, api_key_id from event
-         where campaign_id = ? and unit_code = u.unit order by received_at desc limit 1
+         (select false as held, received_at, occurred_at, metric, delta, source, person_id, api_key_id from event
+          where campaign_id = ? and unit_code = u.unit order by received_at desc limit 1)
+         union all
+         (select true, received_at, occurred_at, metric, delta, source, person_id, null from held_record
+          where campaign_id = ? and unit_code = u.unit order by received_at desc limit 1)
+         order by received_at desc limit 1
        ) e on true
        left join person p on p.id = e.person_id left join api_key k on k.id = e.api_key_id
        where e.received_at is null or e.received_at < ?`,
-      [JSON.stringify(communes), campaign, new Date(since).toISOString()],
+      [JSON.stringify(communes), campaign, campaign, new Date(since).toISOString()],
     );
     return rows.map((r) => ({
       unit: r.unit,
       last: r.received_at === null ? null : {
         receivedAt: new Date(r.received_at).toISOString(), occurredAt: new Date(r.occurred_at!).toISOString(),
-        metric: r.metric!, delta: Number(r.delta), source: r.source, sender: senderOf(r),
+        metric: r.metric!, delta: Number(r.delta), source: r.source, sender: senderOf(r), held: r.held === true,
       },
     }));
   }

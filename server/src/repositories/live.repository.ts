@@ -23,7 +23,7 @@ export interface CampaignState {
   info: CampaignInfo;
   units: UnitInfo[];
   targets: { metric: string; unit: string; target: number }[];
-  counters: { metric: string; unit: string; value: number; lastSeq: number; lastAt: number }[];
+  counters: { metric: string; unit: string; value: number; lastAt: number }[];
   /** Daily gains from `sinceDay` on. */
   days: { metric: string; unit: string; day: string; value: number }[];
   /** Each commune's best day and days with records. */
@@ -101,8 +101,8 @@ export class LiveRepository {
       async (em) => {
         const [head] = await em.execute<{ seq: string }[]>('select seq from log_head where id = 1');
         const targets = await em.find(Target, { campaignId: info.id });
-        const counters = await em.execute<{ metric: string; unit_code: string; value: string; last_seq: string; last_at: string | null }[]>(
-          'select metric, unit_code, value, last_seq, last_at from counter where campaign_id = ?', [info.id]);
+        const counters = await em.execute<{ metric: string; unit_code: string; value: string; last_at: string | null }[]>(
+          'select metric, unit_code, value, last_at from counter where campaign_id = ?', [info.id]);
         const days = await em.execute<{ metric: string; unit_code: string; day: string; value: string }[]>(
           `select metric, unit_code, to_char(day, 'YYYY-MM-DD') as day, value from daily_value where campaign_id = ? and day >= ?`,
           [info.id, sinceDay]);
@@ -118,7 +118,7 @@ export class LiveRepository {
             units,
             targets: targets.map((t) => ({ metric: t.metric, unit: t.unitCode, target: t.target })),
             counters: counters.map((c) => ({
-              metric: c.metric, unit: c.unit_code, value: Number(c.value), lastSeq: Number(c.last_seq), lastAt: c.last_at ? new Date(c.last_at).getTime() : 0,
+              metric: c.metric, unit: c.unit_code, value: Number(c.value), lastAt: c.last_at ? new Date(c.last_at).getTime() : 0,
             })),
             days: days.map((d) => ({ metric: d.metric, unit: d.unit_code, day: d.day, value: Number(d.value) })),
             best: best.map((b) => ({ metric: b.metric, unit: b.unit_code, bestDay: Number(b.best), activeDays: Number(b.days) })),

@@ -50,12 +50,13 @@ export interface Credentials {
  * What each role may do. One table for keys and people; every right is further bounded by the
  * principal's scope (a unit and everything below it), which the services check on the data.
  */
-export type Capability = 'read' | 'report' | 'keys' | 'administer' | 'people' | 'audit' | 'annotate';
+export type Capability = 'read' | 'report' | 'keys' | 'administer' | 'people' | 'audit' | 'annotate' | 'review';
 
+/** `review`: confirm or reject the records the plausibility rule held (those who may not have theirs held instead). */
 export const CAPABILITIES: Record<Principal['role'], readonly Capability[]> = {
-  admin: ['read', 'report', 'keys', 'administer', 'people', 'audit', 'annotate'],
-  leadership: ['read', 'audit', 'annotate'],
-  chief: ['read', 'report', 'people', 'annotate'],
+  admin: ['read', 'report', 'keys', 'administer', 'people', 'audit', 'annotate', 'review'],
+  leadership: ['read', 'audit', 'annotate', 'review'],
+  chief: ['read', 'report', 'people', 'annotate', 'review'],
   officer: ['read', 'report'],
   ingest: ['read', 'report'],
   display: ['read'],
@@ -80,7 +81,7 @@ export class TooManyAttemptsException extends HttpException {
 /** The reader of a public display. */
 const CAPABILITY_WORDS: Record<Capability, string> = {
   read: 'read', report: 'report counts', keys: 'manage keys', administer: 'administer campaigns, units and maps',
-  people: 'manage people', audit: 'read the audit trail', annotate: 'annotate',
+  people: 'manage people', audit: 'read the audit trail', annotate: 'annotate', review: 'confirm or reject held records',
 };
 
 export const PUBLIC: Principal = { keyId: null, name: 'public', role: 'public', scope: '' };
@@ -147,18 +148,27 @@ export class AuthService implements OnModuleInit, OnModuleDestroy {
    * one is still refused.
    */
   async authorizeDisplay(credentials: Credentials, scope: string, within: (code: string, scope: string) => boolean): Promise<Principal> {
-    if (credentials.authorization === undefined && !credentials.session) {
-      if (this.options.publicDisplay) return PUBLIC;
-      throw new UnauthorizedException('Authorization: a display key is required, or sign in');
-    }
-    const principal = await this.authenticate(credentials);
+    const principal = await this.displayer(credentials);
     this.requireScope(principal, scope, within);
     return principal;
   }
 
-  /** Whether an identified principal may display a scope. */
+  /** Who reads display data: the key or person sent, or the public when displays are public; else 401. */
+  async displayer(credentials: Credentials): Promise<Principal> {
+    if (credentials.authorization === undefined && !credentials.session) {
+      if (this.options.publicDisplay) return PUBLIC;
+      throw new UnauthorizedException('Authorization: a display key is required, or sign in');
+    }
+    return this.authenticate(credentials);
+  }
+
+  /** Whether a principal may display a scope. */
+  mayDisplay(principal: Principal, scope: string, within: (code: string, scope: string) => boolean): boolean {
+    return this.options.publicDisplay || within(scope, principal.scope);
+  }
+
   requireScope(principal: Principal, scope: string, within: (code: string, scope: string) => boolean): void {
-    if (this.options.publicDisplay || within(scope, principal.scope)) return;
+    if (this.mayDisplay(principal, scope, within)) return;
     throw new ForbiddenException(`scope: this key may only display unit ${principal.scope} and below, not ${scope}`);
   }
 

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FieldRepository } from '../repositories/field.repository.js';
+import { HeldRepository } from '../repositories/held.repository.js';
 import { testCampaign, type TestCampaign } from '../testing/campaign.js';
 import type { Principal } from './auth.service.js';
 import { Clock } from './clock.js';
@@ -20,7 +21,7 @@ const ev = (unit: string, delta: number, extra: Record<string, unknown> = {}) =>
 
 beforeAll(async () => {
   t = await testCampaign();
-  field = new FieldService(t.live, new FieldRepository(t.db), Clock.wall());
+  field = new FieldService(t.live, new FieldRepository(t.db), new HeldRepository(t.db), Clock.wall());
   const [person] = await t.db.em().execute<{ id: number }[]>(
     `insert into person (login, name, role, scope_code, password_hash) values ('truong.thachha', 'Trần Văn Hà', 'chief', '445', 'x') returning id`);
   chief = { keyId: null, personId: person.id, name: 'Trần Văn Hà', role: 'chief', scope: '445' };

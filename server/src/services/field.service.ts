@@ -1,25 +1,31 @@
 /**
  * What the field screens read: a commune's standing (its values, its rank among its siblings,
- * what each milestone needs per day, today's records) and the communes of a scope that fell
- * silent. Values come from the live tree in memory; records from the event log.
+ * what each milestone needs per day, today's records, its records held for a chief) and the
+ * communes of a scope that fell silent. Values come from the live tree in memory; records from
+ * the event log.
  */
 import { ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import {
   addDays, compareRank, derive, localDate, metricView, startOfLocalDay, type SilenceReport, type Standing,
 } from '@tiendo/shared';
 import { FieldRepository } from '../repositories/field.repository.js';
+import { HeldRepository } from '../repositories/held.repository.js';
 import type { Principal } from './auth.service.js';
 import { Clock } from './clock.js';
+import { heldView } from './held.service.js';
 import type { LiveTree } from './live-tree.js';
 import { LiveService } from './live.service.js';
 
 const HOUR_MS = 3_600_000;
+/** Decided held records stay in a commune's standing this long: as long as a phone keeps its counted records. */
+const DECIDED_SHOWN_MS = 7 * 24 * HOUR_MS;
 
 @Injectable()
 export class FieldService {
   constructor(
     private readonly live: LiveService,
     private readonly repository: FieldRepository,
+    private readonly held: HeldRepository,
     private readonly clock: Clock,
   ) {}
 
@@ -46,8 +52,11 @@ export class FieldService {
     });
     const today = localDate(now, tree.info.timeZone);
     const from = startOfLocalDay(today, tree.info.timeZone);
-    const entries = await this.repository.entries(campaign, unit, from, startOfLocalDay(addDays(today, 1), tree.info.timeZone));
-    return { campaign, unit: info, parent, serverTime: now, metrics, entries };
+    const [entries, held] = await Promise.all([
+      this.repository.entries(campaign, unit, from, startOfLocalDay(addDays(today, 1), tree.info.timeZone)),
+      this.held.ofCommune(campaign, unit, now - DECIDED_SHOWN_MS),
+    ]);
+    return { campaign, unit: info, parent, serverTime: now, metrics, entries, held: held.map((h) => heldView(tree, h)) };
   }
 
   /** The communes of a scope with nothing received for `hours`, the never-heard first, then the longest silent. */

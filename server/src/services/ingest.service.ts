@@ -6,16 +6,24 @@
  * Ids belong to the sender's scope: the same id from two communes is two records. Within one
  * scope an id names one record for good: sent again with the same content it is a harmless
  * duplicate, with other content a 409.
+ *
+ * An implausible amount is refused (422) unless its sender confirms it, when the sender may:
+ * a key (a system checks and resends) or a person who may decide held records. A person who
+ * may not (a commune officer) cannot let it through: the record is held, uncounted, for a chief
+ * to confirm or reject (see HeldService), and the answer (202) says so, record by record.
  */
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DEFAULT_PLAUSIBILITY, localDate, type CumulativeReport, type EventBatchResult, type ReportBatchResult } from '@tiendo/shared';
+import {
+  DEFAULT_PLAUSIBILITY, localDate, type CumulativeReport, type EventBatchResult, type HeldOutcome, type ReportBatchResult,
+} from '@tiendo/shared';
 import { describeIssues, eventBatchSchema, reportBatchSchema } from '@tiendo/shared/schemas';
 import type { z } from 'zod';
 import { actorOf } from '../admin/actor.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
-import { IngestRepository, type NewEvent, type RecordAudit } from '../repositories/ingest.repository.js';
-import type { Principal } from './auth.service.js';
+import { HeldRepository, type NewHeld, type StoredHeld } from '../repositories/held.repository.js';
+import { eventKey, IngestRepository, RecordConflictError, type EventId, type NewEvent, type RecordAudit } from '../repositories/ingest.repository.js';
+import { CAPABILITIES, type Principal } from './auth.service.js';
 import { Clock } from './clock.js';
 import type { LiveTree } from './live-tree.js';
 import { LiveService } from './live.service.js';
@@ -42,6 +50,8 @@ interface Record {
 /** What one record, or one commune's records in a batch, adds or takes. */
 interface Amount {
   path: string;
+  /** The paths of the records it sums: the record's own, or those of the batch. */
+  rows: string[];
   /** The field the amount comes from: a record's delta, or a report's total. */
   field?: 'delta' | 'total';
   campaign: string;
@@ -51,6 +61,19 @@ interface Amount {
   confirmed: boolean;
 }
 
+/** An amount beyond its limit. */
+interface Breach {
+  amount: Amount;
+  limit: { amount: number; why: string };
+  /** "events[1].delta: +99999 for cccd_intake of unit 18586 is implausible: …(at most 1590 at once)". */
+  message: string;
+}
+
+/** Whose implausible records are held for a chief rather than refused: a person who may not decide them. */
+export function holdsImplausible(principal: Principal): boolean {
+  return principal.personId !== undefined && !CAPABILITIES[principal.role].includes('review');
+}
+
 @Injectable()
 export class IngestService {
   constructor(
@@ -58,20 +81,41 @@ export class IngestService {
     private readonly live: LiveService,
     private readonly clock: Clock,
     private readonly audit: AuditRepository,
+    private readonly held: HeldRepository,
   ) {}
 
   async ingestEvents(body: unknown, principal: Principal): Promise<EventBatchResult> {
     const { events } = parseBody(eventBatchSchema, body);
+    const holds = holdsImplausible(principal);
     const rows: NewEvent[] = events.map((e, i) => ({
       campaign: e.campaign, sender: principal.scope, origin: 'event', id: e.id, path: `events[${i}]`,
       metric: e.metric, unit: e.unit, delta: e.delta, occurredAt: e.occurredAt,
       day: this.check({ ...e, at: e.occurredAt }, `events[${i}]`, 'occurredAt', principal),
-      source: e.source ?? principal.name, reason: e.reason ?? null, keyId: principal.keyId, personId: principal.personId ?? null, confirmed: e.confirmed === true,
+      source: e.source ?? principal.name, reason: e.reason ?? null, keyId: principal.keyId, personId: principal.personId ?? null,
+      confirmed: !holds && e.confirmed === true,
     }));
-    refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
-    this.checkPlausible([...rows, ...batchTotals(rows)]);
-    const { inserted, seq } = await this.repository.appendEvents(rows, this.auditOf(principal));
-    return { accepted: inserted, duplicates: rows.length - inserted, seq };
+    const unique = refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.delta === b.delta && Date.parse(a.occurredAt) === Date.parse(b.occurredAt));
+    // Records implausible alone, then those of the rest that are only together.
+    const alone = this.breaches(rows.map((r) => ({ ...r, rows: [r.path] })));
+    const breaking = new Set(alone.map((b) => b.amount.path));
+    const breaches = [...alone, ...this.breaches(batchTotals(rows.filter((r) => !breaking.has(r.path))))];
+    if (!holds) {
+      refuse(breaches);
+      const { inserted, seq } = await this.repository.appendEvents(rows, rows.some(audited(principal)) ? this.auditOf(principal) : undefined);
+      return { accepted: inserted, duplicates: rows.length - inserted, seq };
+    }
+    const breachOf = new Map<string, Breach>();
+    for (const b of breaches) for (const path of b.amount.rows) if (!breachOf.has(path)) breachOf.set(path, b);
+    let held: HeldOutcome[] = [];
+    const { inserted, seq } = await this.repository.appendDecided(async (reader, em) => {
+      const counted = await reader.countedEvents(unique);
+      const kept = await this.alreadyHeld(em, unique.filter((r) => !counted.has(eventKey(r))), (h, r) => h.delta === r.delta && Date.parse(h.occurredAt) === Date.parse(r.occurredAt));
+      const fresh = kept.rest.filter((r) => breachOf.has(r.path));
+      held = [...kept.outcomes, ...fresh.map((r) => heldNow(r.path, r.id, breachOf.get(r.path)!))];
+      await this.held.hold(em, fresh.map((r) => ({ ...r, total: null, personId: principal.personId!, limit: breachOf.get(r.path)!.limit })));
+      return unique.filter((r) => counted.has(eventKey(r)) || (kept.rest.includes(r) && !breachOf.has(r.path)));
+    }, undefined, this.auditOf(principal));
+    return { accepted: inserted, duplicates: rows.length - inserted - held.length, seq, ...(held.length ? { held } : {}) };
   }
 
   /**
@@ -94,23 +138,29 @@ export class IngestService {
     principal: Principal,
     within?: (em: EntityManager, events: NewEvent[]) => Promise<void>,
   ): Promise<ReportBatchResult> {
+    const holds = holdsImplausible(principal);
     const rows = reports.map((r) => ({
-      campaign: r.campaign, sender: principal.scope, id: r.id, path: r.path, metric: r.metric, unit: r.unit,
-      total: r.total, asOf: r.asOf, source: r.source ?? principal.name, reason: r.reason ?? null, confirmed: r.confirmed === true,
+      campaign: r.campaign, sender: principal.scope, origin: 'report' as const, id: r.id, path: r.path, metric: r.metric, unit: r.unit,
+      total: r.total, asOf: r.asOf, source: r.source ?? principal.name, reason: r.reason ?? null, confirmed: !holds && r.confirmed === true,
       day: this.check({ ...r, at: r.asOf }, r.path, 'asOf', principal),
     }));
     const unique = refuseTwins(rows, (a, b) => a.metric === b.metric && a.unit === b.unit && a.total === b.total && Date.parse(a.asOf) === Date.parse(b.asOf));
     let unchanged = 0;
     let duplicates = 0;
-    const { inserted, seq } = await this.repository.appendDecided(async (reader) => {
+    let held: HeldOutcome[] = [];
+    const { inserted, seq } = await this.repository.appendDecided(async (reader, em) => {
+      const known = await reader.knownReports(unique);
+      const kept = holds
+        ? await this.alreadyHeld(em, unique.filter((r) => !known.has(IngestRepository.reportKey(r))), (h, r) => h.total === r.total && Date.parse(h.occurredAt) === Date.parse(r.asOf))
+        : { outcomes: [], rest: unique.filter((r) => !known.has(IngestRepository.reportKey(r))), settled: 0 };
       unchanged = 0;
-      duplicates = rows.length - unique.length;
-      const known = await reader.recordReports(unique);
-      duplicates += known.size;
+      duplicates = rows.length - unique.length + known.size + kept.settled;
+      held = kept.outcomes;
       // In order of time, so that each report is judged with the earlier ones of the batch applied.
-      const fresh = unique.filter((r) => !known.has(IngestRepository.reportKey(r))).sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+      const fresh = kept.rest.sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
       const stored = await reader.valuesAt(fresh.map((r) => ({ ...r, at: r.asOf })));
       const events: NewEvent[] = [];
+      const toHold: NewHeld[] = [];
       fresh.forEach((r, j) => {
         const earlier = events.filter((e) => e.metric === r.metric && e.unit === r.unit && e.campaign === r.campaign && Date.parse(e.occurredAt) <= Date.parse(r.asOf));
         const value = stored[j] + earlier.reduce((sum, e) => sum + e.delta, 0);
@@ -124,15 +174,53 @@ export class IngestService {
             `${r.path}.total: ${r.total} is below the value ${value} of ${r.metric} for unit ${r.unit} as of ${r.asOf}; a lower total is a correction and needs a reason`,
           );
         }
-        this.checkPlausible([{ ...r, field: 'total', delta }]);
+        const [breach] = this.breaches([{ ...r, rows: [r.path], field: 'total', delta }]);
+        if (breach && holds) {
+          toHold.push({ ...r, delta, occurredAt: r.asOf, personId: principal.personId!, limit: breach.limit });
+          held.push(heldNow(r.path, r.id, breach));
+          return;
+        }
+        refuse(breach ? [breach] : []);
         events.push({
           campaign: r.campaign, sender: r.sender, origin: 'report', id: r.id, path: r.path, metric: r.metric, unit: r.unit, delta,
           occurredAt: r.asOf, day: r.day, source: r.source, reason: r.reason, keyId: principal.keyId, personId: principal.personId ?? null, confirmed: r.confirmed,
         });
       });
+      const heldIds = new Set(toHold.map((h) => h.id));
+      await reader.recordReports(fresh.filter((r) => !heldIds.has(r.id)));
+      await this.held.hold(em, toHold);
       return events;
     }, within, this.auditOf(principal));
-    return { accepted: inserted, unchanged, duplicates, seq };
+    return { accepted: inserted, unchanged, duplicates, seq, ...(held.length ? { held } : {}) };
+  }
+
+  /**
+   * Of records not counted yet, those held before are answered as they stand (a retry holds
+   * nothing twice), and the same id with other content is a conflict. `rest` are new;
+   * `settled` counts those a chief confirmed that left nothing to count (a report equal to the
+   * value by then): duplicates, like any record received before.
+   */
+  private async alreadyHeld<T extends EventId & { path: string; metric: string; unit: string }>(
+    em: EntityManager, records: T[], same: (h: StoredHeld, r: T) => boolean,
+  ): Promise<{ outcomes: HeldOutcome[]; rest: T[]; settled: number }> {
+    const kept = await this.held.find(em, records);
+    const out = { outcomes: [] as HeldOutcome[], rest: [] as T[], settled: 0 };
+    for (const r of records) {
+      const h = kept.get(eventKey(r));
+      if (!h) {
+        out.rest.push(r);
+        continue;
+      }
+      if (h.metric !== r.metric || h.unit !== r.unit || !same(h, r)) {
+        throw new RecordConflictError(
+          `${r.path}.id: "${r.id}" is already the id of a record held ${h.receivedAt} (${h.metric}, unit ${h.unit}, ` +
+          `${h.total === null ? `delta ${h.delta}` : `total ${h.total}`}, at ${h.occurredAt}); a retry must be identical, and a new record needs a new id`,
+        );
+      }
+      if (h.status === 'confirmed') out.settled++;
+      else out.outcomes.push(outcomeOf(h, r.path));
+    }
+    return out;
   }
 
   /**
@@ -143,7 +231,7 @@ export class IngestService {
   private auditOf(principal: Principal): RecordAudit {
     const actor = actorOf(principal);
     return (em, fresh) => this.audit.record(em, actor, fresh
-      .filter((e) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope))
+      .filter(audited(principal))
       .map((e) => ({
         action: e.delta < 0 ? 'count.correct' : 'count.on-behalf', entity: e.origin, entityId: e.id, unit: e.unit, campaign: e.campaign,
         after: { metric: e.metric, delta: e.delta, occurredAt: e.occurredAt, source: e.source, confirmed: e.confirmed }, reason: e.reason,
@@ -152,19 +240,23 @@ export class IngestService {
 
   /**
    * The plausibility rule of each metric: an amount beyond a share of the commune's target, or
-   * far beyond its best day, is refused unless its sender confirms it (and that is stored with
-   * the record). Real over-achievement stays possible: the rule judges one amount, not a total.
+   * far beyond its best day, is implausible unless its sender confirms it (and that is stored
+   * with the record). Real over-achievement stays possible: the rule judges one amount, not a
+   * total.
    */
-  private checkPlausible(amounts: Amount[]): void {
+  private breaches(amounts: Amount[]): Breach[] {
+    const out: Breach[] = [];
     for (const a of amounts) {
       if (a.confirmed) continue;
       const limit = plausibleLimit(this.live.tree(a.campaign)!, a.metric, a.unit);
       if (limit === null || Math.abs(a.delta) <= limit.amount) continue;
-      throw new UnprocessableEntityException(
-        `${a.path}.${a.field ?? 'delta'}: ${a.delta > 0 ? '+' : ''}${a.delta} for ${a.metric} of unit ${a.unit} is implausible: ${limit.why} (at most ${limit.amount} at once); ` +
-        'check it, and if it is right send it again with "confirmed": true',
-      );
+      out.push({
+        amount: a, limit,
+        message: `${a.path}.${a.field ?? 'delta'}: ${a.delta > 0 ? '+' : ''}${a.delta} for ${a.metric} of unit ${a.unit}` +
+          `${a.rows.length > 1 ? ` (${a.rows.length} records of this batch together)` : ''} is implausible: ${limit.why} (at most ${limit.amount} at once)`,
+      });
     }
+    return out;
   }
 
 /** Checks one record against the catalog, the campaign and the key; returns its local date. */
@@ -195,6 +287,9 @@ export class IngestService {
     return day;
   }
 }
+
+/** Whether a record goes into the audit trail: a correction, or a person's entry for another unit than their own. */
+const audited = (principal: Principal) => (e: NewEvent) => e.delta < 0 || (principal.personId !== undefined && e.unit !== principal.scope);
 
 /** The most a record may move a commune without confirmation, and the reason; null when there is nothing to judge by. */
 export function plausibleLimit(tree: LiveTree, metric: string, unit: string): { amount: number; why: string } | null {
@@ -235,17 +330,40 @@ function refuseTwins<T extends { campaign: string; id: string; path: string }>(r
  * large one. A confirmed record among them explains the total.
  */
 function batchTotals(rows: NewEvent[]): Amount[] {
-  const groups = new Map<string, Amount & { count: number }>();
+  const groups = new Map<string, Amount>();
   for (const r of rows) {
     const k = `${r.campaign}\u0000${r.metric}\u0000${r.unit}\u0000${Math.sign(r.delta)}`;
     const g = groups.get(k);
     if (g) {
       g.delta += r.delta;
-      g.count++;
+      g.rows.push(r.path);
       g.confirmed ||= r.confirmed;
     } else {
-      groups.set(k, { path: r.path, campaign: r.campaign, metric: r.metric, unit: r.unit, delta: r.delta, confirmed: r.confirmed, count: 1 });
+      groups.set(k, { path: r.path, rows: [r.path], campaign: r.campaign, metric: r.metric, unit: r.unit, delta: r.delta, confirmed: r.confirmed });
     }
   }
-  return [...groups.values()].filter((g) => g.count > 1);
+  return [...groups.values()].filter((g) => g.rows.length > 1);
+}
+
+/** A sender who may confirm is told to check, and send again confirmed. */
+function refuse(breaches: Breach[]): void {
+  if (breaches.length) throw new UnprocessableEntityException(`${breaches[0].message}; check it, and if it is right send it again with "confirmed": true`);
+}
+
+function heldNow(path: string, id: string, breach: Breach): HeldOutcome {
+  return { path, id, status: 'held', limit: breach.limit.amount, message: `${breach.message}; held, not counted, until a chief confirms or rejects it` };
+}
+
+/** What a retry of a held record is told: still held, or rejected with the chief's reason. */
+function outcomeOf(h: StoredHeld, path: string): HeldOutcome {
+  if (h.status === 'rejected') {
+    return {
+      path, id: h.recordId, status: 'rejected', limit: h.limit.amount, reason: h.decision!.reason!,
+      message: `${path}: rejected by ${h.decision!.by} at ${h.decision!.at}, not counted: ${h.decision!.reason}`,
+    };
+  }
+  return {
+    path, id: h.recordId, status: 'held', limit: h.limit.amount,
+    message: `${path}: held since ${h.receivedAt} (${h.limit.why}, at most ${h.limit.amount} at once), not counted until a chief confirms or rejects it`,
+  };
 }

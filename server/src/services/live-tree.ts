@@ -113,7 +113,6 @@ export class LiveTree {
       if (!node || !cell) continue;
       cell.value = c.value;
       cell.lastAt = c.lastAt;
-      node.changedSeq = Math.max(node.changedSeq, c.lastSeq);
     }
     for (const d of state.days) this.nodes.get(d.unit)?.days?.get(d.metric)?.set(d.day, d.value);
     for (const b of state.best) this.nodes.get(b.unit)?.stats?.set(b.metric, { bestDay: b.bestDay, activeDays: b.activeDays });

@@ -1,5 +1,6 @@
 /** The whole country loads: 63 provinces, 705 districts, 10,599 communes, and a campaign over them runs. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HeldRepository } from '../repositories/held.repository.js';
 import { IngestRepository } from '../repositories/ingest.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
 import { UnitsRepository } from '../repositories/units.repository.js';
@@ -43,7 +44,7 @@ describe('the whole country', () => {
     live = new LiveService(t.db, new LiveRepository(t.db), clock);
     await live.start();
     const { key } = await new KeyRepository(t.db).create('national', 'ingest', 'VN');
-    const ingest = new IngestService(new IngestRepository(t.db), live, clock, new AuditRepository(t.db));
+    const ingest = new IngestService(new IngestRepository(t.db), live, clock, new AuditRepository(t.db), new HeldRepository(t.db));
     await ingest.ingestEvents({ events: [
       { id: 'n1', campaign: 'national', metric: 'cccd_intake', unit: '18586', delta: 40, occurredAt: new Date().toISOString() },
       { id: 'n2', campaign: 'national', metric: 'cccd_intake', unit: '00001', delta: 2, occurredAt: new Date().toISOString() },

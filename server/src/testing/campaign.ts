@@ -3,6 +3,7 @@ import { addDays, localDate } from '@tiendo/shared';
 import { subtree } from '../catalog/catalog.js';
 import { IngestRepository } from '../repositories/ingest.repository.js';
 import { AuditRepository } from '../repositories/audit.repository.js';
+import { HeldRepository } from '../repositories/held.repository.js';
 import { UnitsRepository } from '../repositories/units.repository.js';
 import { KeyRepository } from '../repositories/key.repository.js';
 import { LiveRepository } from '../repositories/live.repository.js';
@@ -38,7 +39,7 @@ export async function testCampaign(): Promise<TestCampaign> {
   const { key } = await keys.create('test', 'ingest', '42');
   return {
     ...test,
-    ingest: new IngestService(ingestRepository, live, clock, new AuditRepository(test.db)),
+    ingest: new IngestService(ingestRepository, live, clock, new AuditRepository(test.db), new HeldRepository(test.db)),
     ingestRepository,
     live,
     principal: { keyId: key.id, name: key.name, role: 'ingest', scope: '42' },

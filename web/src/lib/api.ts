@@ -47,8 +47,9 @@ export class Api {
     return (await response.json()) as T;
   }
 
-  campaigns(): Promise<CampaignInfo[]> {
-    return this.get('/api/v1/campaigns');
+  /** `readable`: only the campaigns whose whole wall this screen may show. */
+  campaigns(readable = false): Promise<CampaignInfo[]> {
+    return this.get(readable ? '/api/v1/campaigns?readable=true' : '/api/v1/campaigns');
   }
 
   /** The units a live subscription covers (their values come over the socket). */

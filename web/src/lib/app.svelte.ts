@@ -6,6 +6,7 @@
 import { localDate, type CampaignInfo } from '@tiendo/shared';
 import { Api, displayKey, forgetDisplayKey } from './api';
 import { i18n } from './i18n.svelte';
+import { kioskCampaigns } from './kiosk';
 import { connectLive, type LiveStore } from './live/live.svelte';
 
 const CAMPAIGN_RETRY_MS = 5_000;
@@ -17,10 +18,8 @@ export class AppState {
   readonly api: Api;
   readonly live: LiveStore;
   readonly kiosk: boolean;
-  /** Seconds per view when rotating through the province and its districts. */
+  /** Seconds per view when rotating through the province and its districts (and campaigns). */
   readonly rotate: number | null;
-  /** The query string to keep when moving between views (kiosk, rotate, lang, metric…). */
-  readonly search: string;
   /** Client clock, ticking every second. */
   clientNow = $state(Date.now());
   campaigns = $state.raw<CampaignInfo[]>([]);
@@ -28,7 +27,11 @@ export class AppState {
   noCampaign = $state(false);
   /** Whether this screen has a display key (from the address or kept from an earlier visit). */
   readonly hasKey: boolean;
-  #campaignId: string | null;
+  #campaignId = $state<string | null>(null);
+  /** A rotating kiosk's `?campaigns=`: `all`, or ids separated by commas. */
+  readonly #rotation: string | null;
+  /** The address's settings but the key, kept when moving between views. */
+  readonly #kept: URLSearchParams;
   #metric = $state<string | null>(null);
   /** `?colors=plan` sets it for a kiosk, which has no switch. */
   mapColours = $state<MapColours>('progress');
@@ -45,18 +48,56 @@ export class AppState {
     this.kiosk = params.get('kiosk') === '1';
     const rotate = Number(params.get('rotate'));
     this.rotate = this.kiosk && rotate > 0 ? Math.max(5, rotate) : null;
+    this.#rotation = this.rotate ? params.get('campaigns') : null;
     this.#campaignId = params.get('campaign');
     this.#metric = params.get('metric');
     this.mapColours = params.get('colors') === 'plan' ? 'plan' : 'progress';
-    const kept = new URLSearchParams([...params].filter(([k]) => k !== 'key'));
-    this.search = kept.size ? `?${kept}` : '';
+    this.#kept = new URLSearchParams([...params].filter(([k]) => k !== 'key'));
     setInterval(() => (this.clientNow = Date.now()), 1000);
     void this.#loadCampaigns();
   }
 
-  /** The campaign shown: the live one once subscribed, else the one asked for, else the first. */
+  /** The query string to keep when moving between views (kiosk, rotate, lang, metric, the campaign shown…). */
+  get search(): string {
+    const kept = new URLSearchParams(this.#kept);
+    if (this.#campaignId) kept.set('campaign', this.#campaignId);
+    return kept.size ? `?${kept}` : '';
+  }
+
+  /** The campaigns a rotating kiosk turns through, in order; empty when it stays with one. */
+  get rotation(): string[] {
+    return kioskCampaigns(this.#rotation, this.campaigns);
+  }
+
+  /**
+   * The campaign shown: the one asked for (else the rotation's first), as the live connection
+   * holds it once subscribed; with none asked, the live one, else the first.
+   */
   get campaign(): CampaignInfo | null {
-    return this.live.campaign ?? this.campaigns.find((c) => c.id === this.#campaignId) ?? this.campaigns[0] ?? null;
+    const wanted = this.#campaignId ?? this.rotation[0];
+    const asked = this.campaigns.find((c) => c.id === wanted);
+    const live = this.live.campaign;
+    if (live && (!asked || live.id === asked.id)) return live;
+    return asked ?? this.campaigns[0] ?? null;
+  }
+
+  /** Moves to another campaign (a kiosk's rotation); the pages follow it. */
+  showCampaign(id: string): void {
+    this.#campaignId = id;
+  }
+
+  /** Reads the campaigns again (one may have opened or closed since); on failure the list stays as it was. */
+  async reloadCampaigns(): Promise<void> {
+    try {
+      this.campaigns = await this.#fetchCampaigns();
+    } catch {
+      // The freshness line already tells that the server is not heard.
+    }
+  }
+
+  /** A kiosk turning through every campaign asks only for those it may show whole. */
+  #fetchCampaigns(): Promise<CampaignInfo[]> {
+    return this.api.campaigns(this.#rotation?.trim() === 'all');
   }
 
   get metric(): string | null {
@@ -92,7 +133,7 @@ export class AppState {
     // A wall display never gives up: it asks until the server has a campaign, unless the key is refused.
     while (!this.live.refusal) {
       try {
-        this.campaigns = await this.api.campaigns();
+        this.campaigns = await this.#fetchCampaigns();
         this.noCampaign = this.campaigns.length === 0;
         if (this.campaigns.length) return;
       } catch {

@@ -30,6 +30,12 @@ describe('paceChart', () => {
     expect(chart.targetY).toBeLessThan(chart.y(450));
   });
 
+  it('marks whole numbers only on the value axis, even before anything is counted', () => {
+    const empty = paceChart({ ...base, target: 0, series: [], value: 0, pace: 0, now });
+    expect(empty.yTicks.map((t) => t.value)).toEqual([0, 1]);
+    expect(chart.yTicks.map((t) => t.value).every(Number.isInteger)).toBe(true);
+  });
+
   it('draws the plan to each milestone from the start at zero', () => {
     expect(chart.plans.map((p) => p.name)).toEqual(['Cam kết', 'Bộ']);
     // From (1 Jan, 0) to the end of 10 January at the target: 10 of the 20 days across.

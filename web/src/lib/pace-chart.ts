@@ -86,6 +86,7 @@ export function paceChart(input: PaceChartInput) {
     margin: MARGIN,
     // A date label is about four rem wide: as many as fit, with room between them.
     xTicks: x.ticks(Math.max(2, Math.min(6, Math.floor((width - MARGIN.left - MARGIN.right) / (rem * 6))))).map((t) => ({ x: x(t), date: new Date(t).toISOString().slice(0, 10) })),
-    yTicks: y.ticks(Math.max(2, Math.min(4, Math.floor((height - MARGIN.top - MARGIN.bottom) / (rem * 2.5))))).map((v) => ({ y: y(v), value: v })),
+    // People are counted whole: a campaign with nothing yet (the scale runs to 1) shows 0 and 1, not 0, 0, 1, 1.
+    yTicks: y.ticks(Math.max(2, Math.min(4, Math.floor((height - MARGIN.top - MARGIN.bottom) / (rem * 2.5))))).filter(Number.isInteger).map((v) => ({ y: y(v), value: v })),
   };
 }

@@ -100,6 +100,22 @@ describe('audit changes', () => {
     expect(changes(null, { name: 'Xã' }, 'vi-VN')).toEqual([{ field: 'name', before: null, after: 'Xã' }]);
     expect(changes(null, null, 'vi-VN')).toEqual([]);
   });
+
+  it('shows dates as dates, and lists of metrics or milestones by their names', () => {
+    expect(changes(null, {
+      startDate: '2026-03-01',
+      metrics: [{ key: 'cccd', name: 'Thu nhận CCCD' }, { key: 'vneid', name: 'Kích hoạt VNeID' }],
+      milestones: [{ name: 'Cam kết', date: '2026-05-20', metrics: ['cccd'] }],
+      tags: ['a', 'b'],
+      plausibility: { floor: 500 },
+    }, 'vi-VN')).toEqual([
+      { field: 'startDate', before: null, after: '01/03/2026' },
+      { field: 'metrics', before: null, after: 'Thu nhận CCCD, Kích hoạt VNeID' },
+      { field: 'milestones', before: null, after: 'Cam kết (20/05/2026)' },
+      { field: 'tags', before: null, after: 'a, b' },
+      { field: 'plausibility', before: null, after: '{"floor":500}' },
+    ]);
+  });
 });
 
 describe('audit groups', () => {

@@ -1,6 +1,7 @@
 /**
- * The admin side of the boundary map API, with the admin key kept in this browser. A refusal
- * is thrown with the server's message, which names the problem.
+ * The admin side of the boundary map API, with the admin key kept in this browser, or the
+ * session of an administrator signed in. A refusal is thrown with the server's message, which
+ * names the problem.
  */
 import type { MapImportPreview, MapLevel, MapVersionInfo } from '@tiendo/shared';
 import type { Topology } from 'topojson-specification';
@@ -24,10 +25,12 @@ export interface ImportChoice {
 }
 
 export class MapsAdmin {
-  constructor(private readonly key: string) {}
+  /** `key` null: the session cookie goes with each request instead. */
+  constructor(private readonly key: string | null) {}
 
   private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await fetch(path, { ...init, headers: { ...init.headers, authorization: `Bearer ${this.key}` } });
+    const headers = this.key ? { ...init.headers, authorization: `Bearer ${this.key}` } : init.headers;
+    const response = await fetch(path, { ...init, headers });
     const body = await response.json().catch(() => null);
     if (!response.ok) throw new Error((body as { message?: string } | null)?.message ?? `${response.status}`);
     return body as T;

@@ -3,7 +3,7 @@
  * for want of a connection falls back to the answer kept from the last time, and says how
  * old it is; a write goes through the queue (queue.svelte.ts).
  */
-import type { CampaignInfo, SessionInfo, SilenceReport, Snapshot, Standing } from '@tiendo/shared';
+import type { CampaignInfo, HeldList, HeldRecord, SessionInfo, SilenceReport, Snapshot, Standing } from '@tiendo/shared';
 import { cached, forget, keep } from './store';
 
 export class FieldError extends Error {
@@ -23,8 +23,8 @@ export interface Kept<T> {
   offline: boolean;
 }
 
-async function getJson<T>(path: string): Promise<T> {
-  const response = await fetch(path, { headers: { accept: 'application/json' } });
+async function requestJson<T>(path: string, init: RequestInit = {}): Promise<T> {
+  const response = await fetch(path, { ...init, headers: { accept: 'application/json', ...init.headers } });
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new FieldError(response.status, (body as { message?: string } | null)?.message ?? `HTTP ${response.status}`);
   return body as T;
@@ -33,7 +33,7 @@ async function getJson<T>(path: string): Promise<T> {
 /** Asks the server; without a connection (or with the server down), the kept answer. */
 async function keptRead<T>(name: string, path: string): Promise<Kept<T>> {
   try {
-    const value = await getJson<T>(path);
+    const value = await requestJson<T>(path);
     await keep(name, value);
     return { value, at: Date.now(), offline: false };
   } catch (error) {
@@ -69,7 +69,7 @@ export function standing(campaign: string, unit: string): Promise<Kept<Standing>
 export async function communes(campaign: string, scope: string): Promise<Kept<{ code: string; name: string; parent: string | null }[]>> {
   const name = `communes:${campaign}:${scope}`;
   try {
-    const snapshot = await getJson<Snapshot>(`/api/v1/campaigns/${encodeURIComponent(campaign)}/snapshot?scope=${encodeURIComponent(scope)}`);
+    const snapshot = await requestJson<Snapshot>(`/api/v1/campaigns/${encodeURIComponent(campaign)}/snapshot?scope=${encodeURIComponent(scope)}`);
     const names = new Map(snapshot.units.map((u) => [u.code, u.fullName]));
     const value = snapshot.units
       .filter((u) => u.level === 'commune')
@@ -84,7 +84,18 @@ export async function communes(campaign: string, scope: string): Promise<Kept<{ 
 }
 
 export function silence(campaign: string, scope: string, hours: number): Promise<SilenceReport> {
-  return getJson(`/api/v1/campaigns/${encodeURIComponent(campaign)}/silence?scope=${encodeURIComponent(scope)}&hours=${hours}`);
+  return requestJson(`/api/v1/campaigns/${encodeURIComponent(campaign)}/silence?scope=${encodeURIComponent(scope)}&hours=${hours}`);
+}
+
+export function held(campaign: string, scope: string): Promise<HeldList> {
+  return requestJson(`/api/v1/campaigns/${encodeURIComponent(campaign)}/held?scope=${encodeURIComponent(scope)}`);
+}
+
+/** A chief's decision on a held record; a refusal (a 409: decided already) as a FieldError. */
+export function decide(campaign: string, id: number, decision: 'confirm' | 'reject', reason?: string): Promise<HeldRecord> {
+  return requestJson(`/api/v1/campaigns/${encodeURIComponent(campaign)}/held/${id}/${decision}`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(reason === undefined ? {} : { reason }),
+  });
 }
 
 /** Sends one record; the status and body as they came, or null without a connection. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { newRecordId, outcomeOf, projectedValue, requestOf, type FieldRecord } from './entry';
+import type { HeldRecord } from '@tiendo/shared';
+import { decided, limitWhy, newRecordId, outcomeOf, projectedValue, requestOf, type FieldRecord } from './entry';
 
 const record = (over: Partial<FieldRecord> = {}): FieldRecord => ({
   id: 'officer-4-ab', owner: 4, kind: 'count', campaign: 'ha-tinh', metric: 'cccd_intake', unit: '18586', unitName: 'Xã Thạch Kênh',
@@ -39,6 +40,26 @@ describe('what an answer means', () => {
   it('holds an implausible amount for confirmation, naming the limit', () => {
     const message = 'events[0].delta: +5000 for cccd_intake of unit 18586 is implausible: more than 25% of its target 4179 (at most 1045 at once); check it, and if it is right send it again with "confirmed": true';
     expect(outcomeOf(422, { message })).toEqual({ state: 'confirm', message: expect.stringMatching(/^Số lượng lớn bất thường \(quá 1\.045 một lần\)/) });
+  });
+
+  it('shows an officer\'s implausible amount as held for a chief, with the limit in words, and a rejection with its reason', () => {
+    const message = 'events[0].delta: +5000 for cccd_intake of unit 18586 is implausible: more than 25% of its target 4179 (at most 1045 at once); held, not counted, until a chief confirms or rejects it';
+    expect(outcomeOf(202, { accepted: 0, duplicates: 0, held: [{ path: 'events[0]', id: 'x', status: 'held', limit: 1045, message }] })).toEqual({
+      state: 'held', message: 'Số lượng lớn bất thường (quá 1.045 một lần: hơn 25% chỉ tiêu 4.179). Chưa được tính: chờ chỉ huy xác nhận.',
+    });
+    expect(outcomeOf(202, { held: [{ path: 'events[0]', id: 'x', status: 'rejected', limit: 1045, message: 'rejected', reason: 'Nhập thừa một số 0' }] }))
+      .toEqual({ state: 'refused', message: 'Chỉ huy đã từ chối: Nhập thừa một số 0' });
+    expect(limitWhy('more than 20 times its best day (300)')).toBe('gấp hơn 20 lần ngày cao nhất (300)');
+    expect(limitWhy('something else')).toBeNull();
+  });
+
+  it('turns a chief\'s decision into the record\'s state', () => {
+    const held = (over: Partial<HeldRecord>) => ({ status: 'held', decision: null, ...over }) as HeldRecord;
+    expect(decided(held({}))).toBeNull();
+    expect(decided(held({ status: 'confirmed', decision: { by: 'Trưởng Công an huyện Thạch Hà', at: '', reason: null } })))
+      .toEqual({ state: 'recorded', message: 'Đã được Trưởng Công an huyện Thạch Hà xác nhận.' });
+    expect(decided(held({ status: 'rejected', decision: { by: 'Trưởng Công an huyện Thạch Hà', at: '', reason: 'Nhập thừa một số 0' } })))
+      .toEqual({ state: 'refused', message: 'Trưởng Công an huyện Thạch Hà đã từ chối: Nhập thừa một số 0' });
   });
 
   it('refuses in the officer\'s words: an id reused, a correction below zero, the server\'s own text otherwise', () => {

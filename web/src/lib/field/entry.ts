@@ -3,17 +3,19 @@
  * idempotency id, and sent as often as it takes. The id is what makes resending safe: the
  * server counts one id once, and answers 409 if another record ever came under it.
  */
-import { formatCount } from '@tiendo/shared';
+import { formatCount, type HeldOutcome, type HeldRecord } from '@tiendo/shared';
 
 /** `count`: the work of this session (negative: a correction); `total`: the total so far ("lũy kế"). */
 export type EntryKind = 'count' | 'total';
 
 /**
  * waiting: kept on the phone, not yet judged (no connection, or the server could not answer);
- * recorded: counted (or found counted already); confirm: held as implausible until the
- * officer confirms it; refused: the server said no, with its reason.
+ * recorded: counted (or found counted already); confirm: an implausible amount the server
+ * refused until its sender, who may (a chief), confirms it; held: an implausible amount the
+ * server keeps, uncounted, until a chief decides (an officer's); refused: the server, or the
+ * chief, said no, with the reason.
  */
-export type EntryState = 'waiting' | 'recorded' | 'confirm' | 'refused';
+export type EntryState = 'waiting' | 'recorded' | 'confirm' | 'held' | 'refused';
 
 export interface FieldRecord {
   id: string;
@@ -58,12 +60,18 @@ export function requestOf(r: FieldRecord): { path: string; body: unknown } {
 
 export type Outcome =
   | { state: 'recorded'; duplicate: boolean }
-  | { state: 'confirm' | 'refused'; message: string }
+  | { state: 'confirm' | 'held' | 'refused'; message: string }
   /** Not judged: try again later (no connection, the server busy or down, the session ended). */
   | { state: 'waiting'; signedOut: boolean };
 
 /** What an answer means for a record. */
-export function outcomeOf(status: number, body: { message?: string; accepted?: number; duplicates?: number } | null): Outcome {
+export function outcomeOf(status: number, body: { message?: string; accepted?: number; duplicates?: number; held?: HeldOutcome[] } | null): Outcome {
+  const [held] = body?.held ?? [];
+  if (held) {
+    return held.status === 'held'
+      ? { state: 'held', message: heldText(held.message, held.limit) }
+      : { state: 'refused', message: `Chỉ huy đã từ chối: ${held.reason ?? held.message}` };
+  }
   if (status >= 200 && status < 300) return { state: 'recorded', duplicate: (body?.duplicates ?? 0) > 0 };
   const message = body?.message ?? `HTTP ${status}`;
   if (status === 401) return { state: 'waiting', signedOut: true };
@@ -75,6 +83,27 @@ export function outcomeOf(status: number, body: { message?: string; accepted?: n
 function implausible(message: string): string {
   const limit = /at most (\d+) at once/.exec(message)?.[1];
   return `Số lượng lớn bất thường${limit ? ` (quá ${formatCount(Number(limit))} một lần)` : ''}. Kiểm tra lại; nếu đúng, bấm “Xác nhận đúng” để gửi lại.`;
+}
+
+/** The limit an amount broke, in the officer's words: "hơn 25% chỉ tiêu 4.179". */
+export function limitWhy(why: string): string | null {
+  const share = /more than (\d+)% of its target (\d+)/.exec(why);
+  if (share) return `hơn ${share[1]}% chỉ tiêu ${formatCount(Number(share[2]))}`;
+  const best = /more than (\d+) times its best day \((\d+)\)/.exec(why);
+  if (best) return `gấp hơn ${best[1]} lần ngày cao nhất (${formatCount(Number(best[2]))})`;
+  return null;
+}
+
+function heldText(message: string, limit: number): string {
+  const why = limitWhy(message);
+  return `Số lượng lớn bất thường (quá ${formatCount(limit)} một lần${why ? `: ${why}` : ''}). Chưa được tính: chờ chỉ huy xác nhận.`;
+}
+
+/** What a chief's decision on a held record makes of it on the phone; null while it waits. */
+export function decided(held: HeldRecord): Partial<FieldRecord> | null {
+  if (held.status === 'confirmed') return { state: 'recorded', message: `Đã được ${held.decision?.by ?? 'chỉ huy'} xác nhận.` };
+  if (held.status === 'rejected') return { state: 'refused', message: `${held.decision?.by ?? 'Chỉ huy'} đã từ chối: ${held.decision?.reason ?? ''}` };
+  return null;
 }
 
 /** The officer's words for the refusals a phone can meet; the server's own text otherwise. */

@@ -5,7 +5,8 @@
  * seconds after a failed attempt, then twice as long each time, at most a minute apart.
  * Whatever happens to an answer, the record's id makes the next attempt safe.
  */
-import { outcomeOf, requestOf, type FieldRecord } from './entry';
+import type { HeldRecord } from '@tiendo/shared';
+import { decided, outcomeOf, requestOf, type FieldRecord } from './entry';
 import { send } from './api';
 import { deleteRecords, recordsOf, saveRecord } from './store';
 
@@ -31,6 +32,7 @@ export class FieldQueue {
 
   constructor(
     readonly owner: number,
+    /** A record was counted or held: the commune's standing has news. */
     onRecorded: () => void,
   ) {
     this.#onRecorded = onRecorded;
@@ -62,18 +64,26 @@ export class FieldQueue {
     };
   }
 
-  /** Keeps a new record on the phone, then tries to send it. */
+  /** Keeps a new record on the phone, then tries to send it: the form is free again once it is kept, whatever the connection. */
   async add(record: FieldRecord): Promise<void> {
     await saveRecord(record);
     this.records = [record, ...this.records];
     this.#retryMs = FIRST_RETRY_MS;
-    await this.flush();
+    void this.flush();
   }
 
   /** The officer checked an amount held as implausible: send it again, confirmed, under the same id. */
   async confirm(id: string): Promise<void> {
     await this.#update(id, { confirmed: true, state: 'waiting', message: undefined });
     await this.flush();
+  }
+
+  /** A chief decided records held here: counted, or rejected with the reason (from the commune's standing). */
+  async settle(held: readonly HeldRecord[]): Promise<void> {
+    for (const h of held) {
+      const change = decided(h);
+      if (change && this.records.some((r) => r.id === h.recordId && r.state === 'held')) await this.#update(h.recordId, change);
+    }
   }
 
   /** Sends every waiting record, oldest first, until one cannot be sent. */
@@ -102,7 +112,7 @@ export class FieldQueue {
         await this.#update(next.id, outcome.state === 'recorded'
           ? { state: 'recorded', duplicate: outcome.duplicate, message: undefined, attempts: next.attempts + 1 }
           : { state: outcome.state, message: outcome.message, attempts: next.attempts + 1 });
-        if (outcome.state === 'recorded') this.#onRecorded();
+        if (outcome.state === 'recorded' || outcome.state === 'held') this.#onRecorded();
       }
     } finally {
       this.sending = [];

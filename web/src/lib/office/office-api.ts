@@ -1,10 +1,13 @@
 /**
  * The office's side of the API: the daily sheet of counts (preview, then confirm), the progress
- * table's files and the evening report. A signed-in person's session cookie goes with every
+ * table's files, the evening report and the notes pinned to the timeline. A signed-in person's session cookie goes with every
  * request; a display key kept by this browser is sent too, for what displays may read. A
  * refusal is thrown with the server's message, which names the problem.
  */
-import { MAP_SOURCE_HEADER, type CampaignInfo, type CountImportPreview, type CountImportResult, type CountKind, type EveningReport, type MapLevel, type Snapshot } from '@tiendo/shared';
+import {
+  MAP_SOURCE_HEADER, type CampaignInfo, type CountImportPreview, type CountImportResult, type CountKind, type EveningReport, type MapLevel, type NoteInfo,
+  type SessionInfo, type Snapshot,
+} from '@tiendo/shared';
 import type { Topology } from 'topojson-specification';
 import { displayKey } from '$lib/api';
 
@@ -20,9 +23,10 @@ export class OfficeError extends Error {
 export class OfficeApi {
   private readonly key = displayKey(new URLSearchParams(globalThis.location?.search ?? ''));
 
-  private async call<T>(path: string, init: RequestInit = {}): Promise<T> {
+  /** `asPerson`: with the session only, for what a display key kept here may not do (a key would speak instead of the person). */
+  private async call<T>(path: string, init: RequestInit = {}, asPerson = false): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json', ...(init.headers as Record<string, string>) };
-    if (this.key) headers.authorization = `Bearer ${this.key}`;
+    if (this.key && !asPerson) headers.authorization = `Bearer ${this.key}`;
     const response = await fetch(path, { ...init, headers, credentials: 'same-origin' });
     const body = await response.json().catch(() => null);
     if (!response.ok) throw new OfficeError(response.status, (body as { message?: string } | null)?.message ?? `${response.status}`);
@@ -53,6 +57,33 @@ export class OfficeApi {
       method: 'POST', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...(reason ? { reason } : {}), ...(confirmed ? { confirmed } : {}) }),
     });
+  }
+
+  /** Who is signed in; null when nobody is. */
+  async session(): Promise<SessionInfo | null> {
+    try {
+      return await this.call<SessionInfo>('/api/v1/session', {}, true);
+    } catch (e) {
+      if (e instanceof OfficeError && e.status === 401) return null;
+      throw e;
+    }
+  }
+
+  /** The notes a unit's chart shows: its own, those above it and those below it. */
+  notes(campaign: string, unit: string): Promise<NoteInfo[]> {
+    return this.call(`/api/v1/campaigns/${encodeURIComponent(campaign)}/notes?unit=${encodeURIComponent(unit)}`, {}, true);
+  }
+
+  addNote(campaign: string, note: { unit: string; from: string; to: string; text: string }): Promise<NoteInfo> {
+    return this.call(`/api/v1/campaigns/${encodeURIComponent(campaign)}/notes`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(note),
+    }, true);
+  }
+
+  async removeNote(campaign: string, id: number, reason: string): Promise<void> {
+    await this.call(`/api/v1/campaigns/${encodeURIComponent(campaign)}/notes/${id}`, {
+      method: 'DELETE', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ reason }),
+    }, true);
   }
 
   report(campaign: string, scope: string, date: string | null): Promise<EveningReport> {

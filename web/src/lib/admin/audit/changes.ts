@@ -2,7 +2,7 @@
  * What an audit entry changed, field by field, for people to read: the fields of `before` and
  * `after` that differ, each value as short text (numbers in the page's format).
  */
-import { formatCount, type Locale } from '@tiendo/shared';
+import { formatCount, formatDate, type Locale } from '@tiendo/shared';
 
 export interface Change {
   field: string;
@@ -10,11 +10,18 @@ export interface Change {
   after: string | null;
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 function show(value: unknown, locale: Locale): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value === 'number') return formatCount(value, locale);
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return DAY.test(value) ? formatDate(value, locale) : value;
   if (typeof value === 'boolean') return value ? '✓' : '✗';
+  // A campaign's metrics and milestones: by their names (a milestone with its date), not as JSON.
+  if (Array.isArray(value)) return value.map((v) => show(v, locale) ?? '∅').join(', ');
+  if (isRecord(value) && typeof value.name === 'string') {
+    return typeof value.date === 'string' ? `${value.name} (${show(value.date, locale)})` : value.name;
+  }
   return JSON.stringify(value);
 }
 

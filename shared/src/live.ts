@@ -3,7 +3,7 @@
  * the tests follow one rule for ordering, gaps and the compact form of values.
  */
 import type {
-  ChangeMessage, CompactValues, Coverage, LiveBody, LiveReply, MetricValue, SubscribeReply, SubscribeRequest, UnitValues,
+  BodyEncoding, ChangeMessage, CompactValues, Coverage, LiveBody, LiveReply, MetricValue, SubscribeReply, SubscribeRequest, UnitValues,
 } from './protocol.js';
 
 export type ApplyOutcome = 'applied' | 'stale' | 'gap';
@@ -59,7 +59,7 @@ export async function readBody(reply: Pick<LiveReply, 'body' | 'encoding'>): Pro
 }
 
 /** Whether this runtime can inflate gzipped bodies: browsers from 2023 on, Node 18 on. */
-export const BODY_ENCODING = typeof DecompressionStream === 'function' ? 'gzip' : 'identity';
+export const BODY_ENCODING: BodyEncoding = typeof DecompressionStream === 'function' ? 'gzip' : 'identity';
 
 export function sameCoverage(a: Coverage, b: Coverage): boolean {
   return a.campaign === b.campaign && a.scope === b.scope && a.depth === b.depth;

@@ -16,9 +16,10 @@ export async function nationalCampaign(
   env: Record<string, string>,
   metrics: { key: string; name: string }[] = [{ key: 'cccd', name: 'Thu nhận CCCD gắn chip' }],
 ): Promise<NationalCampaign> {
-  const { stdout } = await command(['init', '--admin', 'quantri', '--name', 'Quản trị'], { ...env, ROOT_UNIT: 'VN' });
+  // Loading the whole country takes a while on a busy machine.
+  const { stdout } = await command(['init', '--admin', 'quantri', '--name', 'Quản trị'], { ...env, ROOT_UNIT: 'VN' }, 600_000);
   const oneTime = /One-time password: (\S+)/.exec(stdout)![1];
-  const server = await startServe({ ...env, ROOT_UNIT: 'VN' });
+  const server = await startServe({ ...env, ROOT_UNIT: 'VN' }, 300_000);
   const admin = new Session(server.url);
   await admin.signIn('quantri', oneTime);
   await admin.request('POST', '/api/v1/session/password', { current: oneTime, password: 'mật khẩu quản trị' });

@@ -17,9 +17,9 @@ export interface ProductionServer {
 }
 
 /** Runs a command of the server (init, key, reset-password…) to its end; its stdout and stderr. */
-export async function command(args: string[], env: Record<string, string>): Promise<{ stdout: string; stderr: string }> {
+export async function command(args: string[], env: Record<string, string>, timeoutMs = 120_000): Promise<{ stdout: string; stderr: string }> {
   return run(process.execPath, [join(ROOT, 'server/dist/main.js'), ...args], {
-    cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env }, timeout: 120_000,
+    cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env }, timeout: timeoutMs,
   });
 }
 
@@ -32,8 +32,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs `serve` and waits until it answers. */
-export async function startServe(env: Record<string, string>): Promise<ProductionServer> {
+/** Runs `serve` and waits until it answers (a benchmark on a busy machine may give it longer). */
+export async function startServe(env: Record<string, string>, startTimeoutMs = 60_000): Promise<ProductionServer> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(ROOT, 'server/dist/main.js'), 'serve'], {
     cwd: ROOT, env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', DATABASE_URL: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +42,7 @@ export async function startServe(env: Record<string, string>): Promise<Productio
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + startTimeoutMs;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`serve exited with ${child.exitCode}:\n${output}`);
     const up = await fetch(`${url}/api/health`).then((r) => r.ok, () => false);

@@ -1,11 +1,12 @@
-import { Controller, Get, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
+import { Controller, Get, Headers, Param, Query, Res, UnprocessableEntityException } from '@nestjs/common';
 import {
-  derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot, type UnitCatalog,
+  derive, metricView, type CampaignInfo, type DerivedFigures, type HistoryResponse, type SeriesResponse, type Snapshot,
 } from '@tiendo/shared';
 import { cleanText, code, depthQuery } from '@tiendo/shared/schemas';
 import type { Response } from 'express';
 import { z } from 'zod';
 import { Caller } from '../common/credentials.js';
+import { etagMatches } from '../common/etag.js';
 import { parseParam, parseQuery } from '../common/params.js';
 import { AuthService, type Credentials } from '../services/auth.service.js';
 import { Clock } from '../services/clock.js';
@@ -53,17 +54,34 @@ export class CampaignsController {
 
   /**
    * The units a subscription covers, apart from its values: they change rarely, so the answer
-   * carries their version as its ETag and a screen that holds them is answered 304.
+   * carries their version as its ETag and a screen that holds them is answered 304. The answer
+   * is serialized and gzipped once for every screen that asks.
    */
   @Get(':id/units')
-  async units(@Param('id') campaign: string, @Query() query: unknown, @Caller() caller: Credentials, @Res({ passthrough: true }) response: Response): Promise<UnitCatalog> {
+  async units(
+    @Param('id') campaign: string,
+    @Query() query: unknown,
+    @Caller() caller: Credentials,
+    @Res() response: Response,
+    @Headers('if-none-match') ifNoneMatch?: string,
+    @Headers('accept-encoding') acceptEncoding?: string,
+  ): Promise<void> {
     const id = parseParam('campaign', campaign, code);
     const { scope, depth = null } = parseQuery(query, { scope: code.optional(), depth: depthQuery.optional() });
     const { tree, unit } = this.live.resolve(id, scope, 'scope');
     await this.auth.authorizeDisplay(caller, unit, (c, s) => tree.within(c, s));
-    const { units, version } = tree.catalog(unit, depth);
-    response.setHeader('ETag', `"${version}"`);
-    return { campaign: id, scope: unit, depth, version, units };
+    const catalog = tree.catalog(unit, depth);
+    const etag = `"${catalog.version}"`;
+    response.setHeader('ETag', etag);
+    response.setHeader('Vary', 'Accept-Encoding');
+    if (ifNoneMatch && etagMatches(ifNoneMatch, etag)) {
+      response.status(304).end();
+      return;
+    }
+    const body = catalog.body();
+    const gzip = /\bgzip\b/.test(acceptEncoding ?? '');
+    if (gzip) response.setHeader('Content-Encoding', 'gzip');
+    response.type('application/json').end(gzip ? body.gzip : body.json);
   }
 
   @Get(':id/series')

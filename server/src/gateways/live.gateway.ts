@@ -180,7 +180,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       const request = parsed.data;
       const { tree, unit } = this.live.resolve(request.campaign, request.scope, 'scope');
       this.auth.requireScope(socket.data.principal, unit, (c, s) => tree.within(c, s));
-      if (!socket.data.rooms.has(roomName({ campaign: tree.campaign, scope: unit, depth: request.depth ?? null })) && socket.data.rooms.size >= MAX_SUBSCRIPTIONS) {
+      const coverage: Coverage = { campaign: tree.campaign, scope: unit, depth: request.depth ?? null };
+      if (!socket.data.rooms.has(roomName(coverage)) && socket.data.rooms.size >= MAX_SUBSCRIPTIONS) {
         throw new BusyException(`subscribe: a connection follows at most ${MAX_SUBSCRIPTIONS} scopes; unsubscribe from one first`);
       }
       // A client coming from a server instance further ahead waits until this one has caught up.
@@ -188,7 +189,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
       if (socket.data.ended) throw new UnauthorizedException('Authorization: this key was revoked');
 
       // From here on synchronous: the reply and the room's chain of sequence numbers agree.
-      const coverage: Coverage = { campaign: tree.campaign, scope: unit, depth: request.depth ?? null };
       const room = this.joinRoom(coverage);
       socket.data.rooms.add(room.name);
       void socket.join(room.name);

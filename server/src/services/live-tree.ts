@@ -11,7 +11,8 @@
  * records (LiveService does it), never guessed.
  */
 import { createHash } from 'node:crypto';
-import { addDays, localDate, PACE_DAYS, type CampaignInfo, type MetricValue, type UnitInfo, type UnitValues } from '@tiendo/shared';
+import { gzipSync } from 'node:zlib';
+import { addDays, localDate, PACE_DAYS, type CampaignInfo, type MetricValue, type UnitCatalog, type UnitInfo, type UnitValues } from '@tiendo/shared';
 import type { CampaignState, ChangeRow } from '../repositories/live.repository.js';
 
 interface Cell {
@@ -24,6 +25,13 @@ interface Cell {
   completedAt: number | null;
   /** When the latest record counted here happened. */
   lastAt: number;
+}
+
+/** A subscription's units, their version, and their answer as JSON, serialized and gzipped once. */
+export interface Catalog {
+  units: UnitInfo[];
+  version: string;
+  body(): { json: Buffer; gzip: Buffer };
 }
 
 /** What the plausibility rule judges a commune's records by. */
@@ -75,7 +83,7 @@ export class LiveTree {
   /** Units changed since the last drain. */
   private dirty = new Set<string>();
   /** Unit lists by scope and depth, with their version: the tree's units never change. */
-  private readonly catalogs = new Map<string, { units: UnitInfo[]; version: string }>();
+  private readonly catalogs = new Map<string, Catalog>();
 
   constructor(state: CampaignState, seq: number, now: number) {
     this.info = state.info;
@@ -158,13 +166,18 @@ export class LiveTree {
   }
 
   /** The units of a subscription and their version, which changes only when they do. */
-  catalog(scope: string, depth: number | null): { units: UnitInfo[]; version: string } {
+  catalog(scope: string, depth: number | null): Catalog {
     const key = `${scope}|${depth}`;
     let catalog = this.catalogs.get(key);
     if (!catalog) {
       const units = this.scopeUnits(scope, depth);
       const version = createHash('sha256').update(JSON.stringify([this.info.id, units])).digest('base64url').slice(0, 16);
-      catalog = { units, version };
+      let answer: { json: Buffer; gzip: Buffer } | null = null;
+      const body = () => {
+        const json = Buffer.from(JSON.stringify({ campaign: this.info.id, scope, depth, version, units } satisfies UnitCatalog));
+        return (answer ??= { json, gzip: gzipSync(json) });
+      };
+      catalog = { units, version, body };
       this.catalogs.set(key, catalog);
     }
     return catalog;

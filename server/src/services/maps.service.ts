@@ -31,6 +31,7 @@ import {
   bestColumn, columnsOf, matchFeatures, nameColumns, parentColumn, rankColumns, typeColumn, UnitTree, type Matching,
 } from './map-matching.js';
 import { inferLevel, KnownPlaces, place } from './map-places.js';
+import { etagMatches } from '../common/etag.js';
 
 /** Other instances learn of a confirmation within this time. */
 const POLL_MS = 2000;
@@ -378,13 +379,6 @@ function levelRefusal(e: MapLevelEvidence): string {
     `level: cannot tell what the file's ${e.features} features are: by their number ${name(e.byCount)}, ` +
     `by their size (median ${e.medianAreaKm2} km²) ${name(e.byArea)}; choose the level (district or commune)`
   );
-}
-
-function etagMatches(header: string, etag: string): boolean {
-  return header.split(',').some((tag) => {
-    const t = tag.trim();
-    return t === '*' || t.replace(/^W\//, '') === etag;
-  });
 }
 
 function remember<K, V>(cache: Map<K, V>, key: K, value: V, limit: number): void {

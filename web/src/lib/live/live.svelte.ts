@@ -25,6 +25,7 @@ import {
   type RefusalCode,
   type ServerToClientEvents,
   type SubscribeReply,
+  type SubscribeRequest,
   type UnitCatalog,
   type UnitInfo,
   type UnitValues,
@@ -225,7 +226,9 @@ export class LiveStore {
       this.#subscribe();
     }, SUBSCRIBE_TIMEOUT_MS);
     const { campaign, scope, depth } = want;
-    const request = { campaign, scope, encoding: BODY_ENCODING, ...(depth === null ? {} : { depth }), ...(since === undefined ? {} : { since, epoch: this.epoch ?? undefined }) };
+    const request: SubscribeRequest = {
+      campaign, scope, encoding: BODY_ENCODING, ...(depth === null ? {} : { depth }), ...(since === undefined ? {} : { since, epoch: this.epoch ?? undefined }),
+    };
     this.#socket.emit('subscribe', request, (reply) => {
       if (attempt === this.#attempt && this.#pending) void this.#onReply(reply, since, attempt);
     });

@@ -131,7 +131,7 @@ describe.skipIf(!hasChromium)('running a campaign from the admin pages in Chromi
         await page.goto(`${server.url}${path}`);
         // The maps' page asks for the key until it knows who is signed in.
         if (path === '/admin/maps') await page.waitForLoadState('networkidle');
-        await expect.poll(outcome).not.toBeNull();
+        await expect.poll(outcome, { timeout: 15_000 }).not.toBeNull();
         got[who][path] = await outcome();
         if (path === '/admin' && got[who][path] === 'open') navigation[who] = await page.locator('nav ul a').evaluateAll((links) => links.map((a) => a.getAttribute('href')!));
       }

@@ -60,25 +60,38 @@ export class FieldRepository {
   }
 
   /**
-   * The communes with nothing received since `since`, each with its latest record (by arrival)
-   * or none; the others are only counted.
+   * The communes with nothing received since `since`, each with its latest record by arrival,
+   * counted or held for a chief, or none; the others are only counted.
    */
   async silent(campaign: string, communes: string[], since: number): Promise<{ unit: string; last: SilentCommune['last'] }[]> {
     if (!communes.length) return [];
+    // Held records are probed only for the communes silent by their counted records: a commune
+    // heard from costs what it did before there were held records.
     const rows = await this.db.em().execute<LastRow[]>(
-      `select u.unit, e.held, e.received_at, e.occurred_at, e.metric, e.delta, e.source, p.name as person_name, k.name as key_name
-       from json_array_elements_text(?::json) as u(unit)
-       left join lateral (
-         (select false as held, received_at, occurred_at, metric, delta, source, person_id, api_key_id from event
-          where campaign_id = ? and unit_code = u.unit order by received_at desc limit 1)
-         union all
-         (select true, received_at, occurred_at, metric, delta, source, person_id, null from held_record
-          where campaign_id = ? and unit_code = u.unit order by received_at desc limit 1)
-         order by received_at desc limit 1
-       ) e on true
-       left join person p on p.id = e.person_id left join api_key k on k.id = e.api_key_id
-       where e.received_at is null or e.received_at < ?`,
-      [JSON.stringify(communes), campaign, campaign, new Date(since).toISOString()],
+      `with quiet as (
+         select u.unit, e.received_at, e.occurred_at, e.metric, e.delta, e.source, e.person_id, e.api_key_id
+         from json_array_elements_text(?::json) as u(unit)
+         left join lateral (
+           select received_at, occurred_at, metric, delta, source, person_id, api_key_id from event
+           where campaign_id = ? and unit_code = u.unit order by received_at desc limit 1
+         ) e on true
+         where e.received_at is null or e.received_at < ?
+       ), last as (
+         select q.unit, h.received_at is not null as held,
+                coalesce(h.received_at, q.received_at) as received_at, coalesce(h.occurred_at, q.occurred_at) as occurred_at,
+                coalesce(h.metric, q.metric) as metric, coalesce(h.delta, q.delta) as delta,
+                case when h.received_at is null then q.source else h.source end as source,
+                coalesce(h.person_id, q.person_id) as person_id, case when h.received_at is null then q.api_key_id end as api_key_id
+         from quiet q
+         left join lateral (
+           select received_at, occurred_at, metric, delta, source, person_id from held_record
+           where campaign_id = ? and unit_code = q.unit and received_at > coalesce(q.received_at, '-infinity') order by received_at desc limit 1
+         ) h on true
+       )
+       select l.unit, l.held, l.received_at, l.occurred_at, l.metric, l.delta, l.source, p.name as person_name, k.name as key_name
+       from last l left join person p on p.id = l.person_id left join api_key k on k.id = l.api_key_id
+       where l.received_at is null or l.received_at < ?`,
+      [JSON.stringify(communes), campaign, new Date(since).toISOString(), campaign, new Date(since).toISOString()],
     );
     return rows.map((r) => ({
       unit: r.unit,

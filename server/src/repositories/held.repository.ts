@@ -1,9 +1,10 @@
 /**
  * Records held by the plausibility rule (see the migration that made `held_record`). Holding
- * and deciding run in the transaction of a batch, under its sequence lock (see
- * IngestRepository.appendDecided): whether an id is already counted, held or new is judged
- * and acted on with no other writer in between. A decision is an update from `held` only, so
- * of two chiefs deciding at once one changes the row and the other finds it decided.
+ * and deciding run in the transaction of a batch (IngestRepository.appendDecided). An id is held
+ * once: of two requests holding it at the same moment, one inserts the row and the other finds
+ * it there once the first commits (the unique key of the sender's id). A decision is an update
+ * from `held` only, so of two chiefs deciding at once one changes the row and the other finds
+ * it decided.
  */
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -85,17 +86,22 @@ export class HeldRepository {
     return new Map(rows.map((r) => [eventKey({ campaign: r.campaign_id, sender: r.sender_scope, origin: r.origin, id: r.record_id }), stored(r)]));
   }
 
-  async hold(em: EntityManager, records: NewHeld[]): Promise<void> {
-    if (!records.length) return;
-    await em.execute(
+  /** Holds the records; returns the keys (`eventKey`) of those it held, not held by another request meanwhile. */
+  async hold(em: EntityManager, records: NewHeld[]): Promise<Set<string>> {
+    if (!records.length) return new Set();
+    const inserted = await em.execute<{ campaign_id: string; sender_scope: string; origin: EventId['origin']; record_id: string }[]>(
       `insert into held_record (campaign_id, sender_scope, origin, record_id, metric, unit_code, delta, total, occurred_at, source, reason, person_id, limit_amount, limit_why)
        select campaign, sender, origin, id, metric, unit, delta, total, occurred_at, source, reason, person_id, limit_amount, limit_why
        from json_to_recordset(?::json) as x(campaign text, sender text, origin text, id text, metric text, unit text, delta bigint, total bigint,
-         occurred_at timestamptz, source text, reason text, person_id int, limit_amount bigint, limit_why text)`,
+         occurred_at timestamptz, source text, reason text, person_id int, limit_amount bigint, limit_why text)
+       order by campaign, sender, origin, id
+       on conflict (campaign_id, sender_scope, origin, record_id) do nothing
+       returning campaign_id, sender_scope, origin, record_id`,
       [JSON.stringify(records.map((r) => ({
         ...r, occurred_at: r.occurredAt, person_id: r.personId, limit_amount: r.limit.amount, limit_why: r.limit.why,
       })))],
     );
+    return new Set(inserted.map((r) => eventKey({ campaign: r.campaign_id, sender: r.sender_scope, origin: r.origin, id: r.record_id })));
   }
 
   async get(campaign: string, id: number, em: EntityManager = this.db.em()): Promise<StoredHeld | null> {

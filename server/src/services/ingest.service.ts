@@ -107,15 +107,16 @@ export class IngestService {
     const breachOf = new Map<string, Breach>();
     for (const b of breaches) for (const path of b.amount.rows) if (!breachOf.has(path)) breachOf.set(path, b);
     let held: HeldOutcome[] = [];
+    const sameEvent = (h: StoredHeld, r: NewEvent) => h.delta === r.delta && Date.parse(h.occurredAt) === Date.parse(r.occurredAt);
     const { inserted, seq } = await this.repository.appendDecided(async (reader, em) => {
       const counted = await reader.countedEvents(unique);
-      const kept = await this.alreadyHeld(em, unique.filter((r) => !counted.has(eventKey(r))), (h, r) => h.delta === r.delta && Date.parse(h.occurredAt) === Date.parse(r.occurredAt));
+      const kept = await this.alreadyHeld(em, unique.filter((r) => !counted.has(eventKey(r))), sameEvent);
       const fresh = kept.rest.filter((r) => breachOf.has(r.path));
-      held = [...kept.outcomes, ...fresh.map((r) => heldNow(r.path, r.id, breachOf.get(r.path)!))];
-      await this.held.hold(em, fresh.map((r) => ({ ...r, total: null, personId: principal.personId!, limit: breachOf.get(r.path)!.limit })));
+      const now = await this.hold(em, fresh.map((r) => ({ ...r, total: null, personId: principal.personId!, limit: breachOf.get(r.path)!.limit, breach: breachOf.get(r.path)! })), sameEvent);
+      held = [...kept.outcomes, ...now];
       return unique.filter((r) => counted.has(eventKey(r)) || (kept.rest.includes(r) && !breachOf.has(r.path)));
     }, undefined, this.auditOf(principal));
-    return { accepted: inserted, duplicates: rows.length - inserted - held.length, seq, ...(held.length ? { held } : {}) };
+    return { accepted: inserted, duplicates: rows.length - inserted - held.length, seq, ...(held.length ? { held: inOrder(held, rows) } : {}) };
   }
 
   /**
@@ -149,6 +150,10 @@ export class IngestService {
     let duplicates = 0;
     let held: HeldOutcome[] = [];
     const { inserted, seq } = await this.repository.appendDecided(async (reader, em) => {
+      // The counters are locked (and read) before the ids are looked up: a twin of a report sent
+      // at the same moment by another request is then found known, not judged a second time.
+      const values = await reader.valuesAt(unique.map((r) => ({ ...r, at: r.asOf })));
+      const valueOf = new Map(unique.map((r, i) => [r, values[i]]));
       const known = await reader.knownReports(unique);
       const kept = holds
         ? await this.alreadyHeld(em, unique.filter((r) => !known.has(IngestRepository.reportKey(r))), (h, r) => h.total === r.total && Date.parse(h.occurredAt) === Date.parse(r.asOf))
@@ -158,12 +163,11 @@ export class IngestService {
       held = kept.outcomes;
       // In order of time, so that each report is judged with the earlier ones of the batch applied.
       const fresh = kept.rest.sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
-      const stored = await reader.valuesAt(fresh.map((r) => ({ ...r, at: r.asOf })));
       const events: NewEvent[] = [];
-      const toHold: NewHeld[] = [];
-      fresh.forEach((r, j) => {
+      const toHold: (NewHeld & { path: string; asOf: string; breach: Breach })[] = [];
+      fresh.forEach((r) => {
         const earlier = events.filter((e) => e.metric === r.metric && e.unit === r.unit && e.campaign === r.campaign && Date.parse(e.occurredAt) <= Date.parse(r.asOf));
-        const value = stored[j] + earlier.reduce((sum, e) => sum + e.delta, 0);
+        const value = valueOf.get(r)! + earlier.reduce((sum, e) => sum + e.delta, 0);
         const delta = r.total - value;
         if (delta === 0) {
           unchanged++;
@@ -176,8 +180,7 @@ export class IngestService {
         }
         const [breach] = this.breaches([{ ...r, rows: [r.path], field: 'total', delta }]);
         if (breach && holds) {
-          toHold.push({ ...r, delta, occurredAt: r.asOf, personId: principal.personId!, limit: breach.limit });
-          held.push(heldNow(r.path, r.id, breach));
+          toHold.push({ ...r, delta, occurredAt: r.asOf, personId: principal.personId!, limit: breach.limit, breach });
           return;
         }
         refuse(breach ? [breach] : []);
@@ -188,10 +191,20 @@ export class IngestService {
       });
       const heldIds = new Set(toHold.map((h) => h.id));
       await reader.recordReports(fresh.filter((r) => !heldIds.has(r.id)));
-      await this.held.hold(em, toHold);
+      held.push(...await this.hold(em, toHold, (h, r) => h.total === r.total && Date.parse(h.occurredAt) === Date.parse(r.asOf)));
       return events;
     }, within, this.auditOf(principal));
-    return { accepted: inserted, unchanged, duplicates, seq, ...(held.length ? { held } : {}) };
+    return { accepted: inserted, unchanged, duplicates, seq, ...(held.length ? { held: inOrder(held, rows) } : {}) };
+  }
+
+  /**
+   * Holds records that broke a limit; one that another request held at the same moment is
+   * answered as that one stands (or is a conflict, with other content).
+   */
+  private async hold<T extends NewHeld & { path: string; breach: Breach }>(em: EntityManager, records: T[], same: (h: StoredHeld, r: T) => boolean): Promise<HeldOutcome[]> {
+    const now = await this.held.hold(em, records);
+    const meanwhile = await this.alreadyHeld(em, records.filter((r) => !now.has(eventKey(r))), same);
+    return [...records.filter((r) => now.has(eventKey(r))).map((r) => heldNow(r.path, r.id, r.breach)), ...meanwhile.outcomes];
   }
 
   /**
@@ -352,6 +365,12 @@ function refuse(breaches: Breach[]): void {
 
 function heldNow(path: string, id: string, breach: Breach): HeldOutcome {
   return { path, id, status: 'held', limit: breach.limit.amount, message: `${breach.message}; held, not counted, until a chief confirms or rejects it` };
+}
+
+/** The held records in the order of the request. */
+function inOrder(held: HeldOutcome[], rows: { path: string }[]): HeldOutcome[] {
+  const at = new Map(rows.map((r, i) => [r.path, i]));
+  return [...held].sort((a, b) => at.get(a.path)! - at.get(b.path)!);
 }
 
 /** What a retry of a held record is told: still held, or rejected with the chief's reason. */

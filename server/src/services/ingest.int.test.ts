@@ -2,7 +2,8 @@
  * The write path and the live state together on a real database: sequence numbers in commit
  * order under concurrency, idempotency, atomic refusal, and a live tree equal to the counters.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { LiveRepository } from '../repositories/live.repository.js';
 import { testCampaign, type TestCampaign } from '../testing/campaign.js';
 
 let t: TestCampaign;
@@ -129,5 +130,25 @@ describe('the change log', () => {
     await t.ingest.ingestEvents({ events: [ev('18094', 4)] }, t.principal);
     await t.live.catchUp();
     expect(t.live.tree('ha-tinh')!.values(['18094'])[0].metrics.cccd_intake.value).toBe(await dbValue('18094'));
+  });
+
+  it('is read once for each commit it is told of, not once more to find nothing after it', async () => {
+    await t.live.catchUp();
+    const reads = vi.spyOn(LiveRepository.prototype, 'changesAfter');
+    try {
+      const started = Date.now();
+      const posts = 20;
+      for (let i = 0; i < posts; i++) {
+        const { seq } = await t.ingest.ingestEvents({ events: [ev('18097', 1)] }, t.principal);
+        // Told by its own notification, not asked: the reader is left to do what it does alone.
+        while (t.live.seq < seq!) await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(t.live.tree('ha-tinh')!.values(['18097'])[0].metrics.cccd_intake.value).toBe(await dbValue('18097'));
+      // One read per commit, and one for each tick of the reader's safety poll (every 2 s).
+      expect(reads.mock.calls.length).toBeGreaterThanOrEqual(posts);
+      expect(reads.mock.calls.length).toBeLessThanOrEqual(posts + Math.ceil((Date.now() - started) / 2000) + 1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });

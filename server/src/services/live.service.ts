@@ -44,7 +44,8 @@ export class LiveService implements OnApplicationShutdown {
   private logEpoch = '';
   private activity = new Map<string, ActivityItem[]>();
   private catchingUp: Promise<void> | null = null;
-  private again = false;
+  /** The highest sequence number announced since the last read began; Infinity when unknown. */
+  private announced = 0;
   private stopListening: (() => Promise<void>) | null = null;
   private poll: NodeJS.Timeout | null = null;
   private prune: NodeJS.Timeout | null = null;
@@ -70,7 +71,7 @@ export class LiveService implements OnApplicationShutdown {
   /** Loads every campaign and starts following the change log. */
   async start(): Promise<void> {
     await this.reload();
-    this.stopListening = await this.db.listen(() => void this.catchUp());
+    this.stopListening = await this.db.listen((payload) => void this.catchUp(payload ? Number(payload) : undefined));
     this.stopConfig = await this.db.listen(() => void this.reloadEverywhere().catch((error) =>
       this.logger.warn(`Could not reload after a change of campaigns: ${(error as Error).message}`)), CONFIG_CHANNEL);
     this.poll = setInterval(() => void this.catchUp(), POLL_MS);
@@ -191,19 +192,20 @@ export class LiveService implements OnApplicationShutdown {
 
   /**
    * Reads and applies everything committed after the last applied sequence number. Calls
-   * that arrive while one runs are folded into one more run.
+   * that arrive while one runs are folded into one more run. A call naming the sequence number
+   * its commit announced reads nothing when that number has been applied already (a read often
+   * finds the rows of commits whose notifications are still on their way).
    */
-  catchUp(): Promise<void> {
-    if (this.catchingUp) {
-      this.again = true;
-      return this.catchingUp;
-    }
+  catchUp(announcedSeq?: number): Promise<void> {
+    this.announced = Math.max(this.announced, announcedSeq ?? Infinity);
+    if (this.catchingUp) return this.catchingUp;
+    if (this.announced <= this.appliedSeq) return Promise.resolve();
     this.catchingUp = (async () => {
       try {
         do {
-          this.again = false;
+          this.announced = 0;
           await this.readChanges();
-        } while (this.again);
+        } while (this.announced > this.appliedSeq);
       } catch (error) {
         if (this.outage && isDatabaseUnavailable(error)) this.outage.unreachable(error, false);
         else this.logger.warn(`Could not read the change log: ${(error as Error).message}`);
@@ -263,6 +265,9 @@ export class LiveService implements OnApplicationShutdown {
       const rows = await this.repository.changesAfter(this.appliedSeq, CATCH_UP_PAGE);
       this.lastRead = Date.now();
       if (!rows.length) break;
+      // Sequence numbers are taken under a lock held to the commit, so they commit in order: a
+      // short page is everything committed when it was read; later commits announce themselves.
+      const more = rows.length >= CATCH_UP_PAGE;
       const decided: Completed[] = [];
       for (const row of rows) {
         const tree = this.trees.get(row.campaign);
@@ -283,6 +288,7 @@ export class LiveService implements OnApplicationShutdown {
       this.lastApplied = Date.now();
       for (const listener of this.appliedListeners) listener();
       if (decided.length) await this.repository.recordCompletions(decided, this.appliedSeq);
+      if (!more) break;
     }
     await this.recount();
   }

@@ -76,11 +76,21 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  /**
+   * Messages sent since the last scrape, by event. This runs for every socket of every
+   * broadcast: a plain count here, handed to the counter when it is read.
+   */
+  private readonly sent = new Map<string, number>();
+
   private readonly messagesSent = new Counter({
     name: 'tiendo_socket_messages_sent_total',
     help: 'Socket.IO messages written to clients, by event (a room message counts once per socket)',
     labelNames: ['event'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [event, count] of this.sent) this.messagesSent.inc({ event }, count);
+      this.sent.clear();
+    },
   });
 
   private readonly connections = new Counter({
@@ -237,7 +247,7 @@ export class MetricsService {
   }
 
   socketMessageSent(event: string): void {
-    this.messagesSent.inc({ event });
+    this.sent.set(event, (this.sent.get(event) ?? 0) + 1);
   }
 }
 

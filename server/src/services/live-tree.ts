@@ -173,9 +173,13 @@ export class LiveTree {
       const units = this.scopeUnits(scope, depth);
       const version = createHash('sha256').update(JSON.stringify([this.info.id, units])).digest('base64url').slice(0, 16);
       let answer: { json: Buffer; gzip: Buffer } | null = null;
+      // Serialized and compressed once, on first demand: every screen of the scope gets these bytes.
       const body = () => {
-        const json = Buffer.from(JSON.stringify({ campaign: this.info.id, scope, depth, version, units } satisfies UnitCatalog));
-        return (answer ??= { json, gzip: gzipSync(json) });
+        if (!answer) {
+          const json = Buffer.from(JSON.stringify({ campaign: this.info.id, scope, depth, version, units } satisfies UnitCatalog));
+          answer = { json, gzip: gzipSync(json) };
+        }
+        return answer;
       };
       catalog = { units, version, body };
       this.catalogs.set(key, catalog);

@@ -131,7 +131,7 @@ describe('one client cannot occupy the service', () => {
     expect(replies.slice(0, 8).every((r) => r.ok)).toBe(true);
     expect(replies[8]).toMatchObject({ ok: false, code: 'busy', error: expect.stringMatching(/^subscribe: .*at most 8 scopes/) });
     expect((await subscribe(socket, '42')).ok).toBe(true);
-    socket.emit('unsubscribe', { campaign: 'ha-tinh', scope: '436' });
+    socket.emit('unsubscribe', { campaign: 'ha-tinh', scope: '436', depth: null });
     expect((await subscribe(socket, '444')).ok).toBe(true);
     socket.close();
   });

@@ -14,7 +14,7 @@ import { addDays, localDate } from '@tiendo/shared';
 import { event, get, post, postEvents } from '../helpers/api.js';
 import { command, Session, startServe, type ProductionServer } from '../helpers/production.js';
 import { freshPostgres, removeDir } from '../helpers/server.js';
-import { catalogCsv, targetWorkbook, twoLevelCatalog } from '../helpers/sheets.js';
+import { catalogCsv, targetWorkbook, twoLevelCatalog, type TargetRow as SheetRow } from '../helpers/sheets.js';
 
 const TZ = 'Asia/Ho_Chi_Minh';
 const today = () => localDate(Date.now(), TZ);
@@ -100,7 +100,7 @@ describe('a province runs its own campaign from an empty database', () => {
   it('imports targets from an office sheet: merged title, subtotals and a total checked, a bad cell reported', async () => {
     const snapshot = (await admin.request<Snapshot>('GET', '/api/v1/campaigns/ha-tinh-2026/snapshot?scope=445')).body;
     const communes = snapshot.units.filter((u) => u.level === 'commune');
-    const rows = communes.map((c, i) => ({
+    const rows = communes.map((c, i): SheetRow => ({
       // Codes for some rows, names only (without diacritics for a few) for the others.
       code: i % 2 ? null : c.code,
       name: i % 3 === 0 ? c.fullName.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D') : c.fullName,

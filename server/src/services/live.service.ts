@@ -71,7 +71,12 @@ export class LiveService implements OnApplicationShutdown {
   /** Loads every campaign and starts following the change log. */
   async start(): Promise<void> {
     await this.reload();
-    this.stopListening = await this.db.listen((payload) => void this.catchUp(payload ? Number(payload) : undefined));
+    // A notification's payload is its commit's sequence number; anything else (none, after a
+    // reconnection) reads whatever there is.
+    this.stopListening = await this.db.listen((payload) => {
+      const seq = Number(payload);
+      void this.catchUp(payload && Number.isFinite(seq) ? seq : undefined);
+    });
     this.stopConfig = await this.db.listen(() => void this.reloadEverywhere().catch((error) =>
       this.logger.warn(`Could not reload after a change of campaigns: ${(error as Error).message}`)), CONFIG_CHANNEL);
     this.poll = setInterval(() => void this.catchUp(), POLL_MS);

@@ -15,7 +15,8 @@
  * Screens run in LIVE_WORKERS (default 4) separate Node processes on this machine, sharing its
  * two cores with the server: the same for both servers. Prints medians of the rounds and the
  * ratios; asserts nothing.
- *   LIVE_SOCKETS=2000,5000 LIVE_ROUNDS=3 pnpm -F @tiendo/test bench bench/live.bench.ts
+ * tiendo runs on a fresh PostgreSQL database when DATABASE_URL is set, else on the embedded one.
+ *   LIVE_SOCKETS=2000,5000 LIVE_ROUNDS=3 DATABASE_URL=postgresql://… pnpm -F @tiendo/test bench bench/live.bench.ts
  */
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -29,7 +30,7 @@ import { event, postEvents } from '../helpers/api.js';
 import { nationalCampaign } from '../helpers/national.js';
 import { TcpProxy } from '../helpers/tcp-proxy.js';
 import { seedProgress } from '../helpers/seed.js';
-import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
+import { freshPostgres, removeDir, startServer, type ServerProcess } from '../helpers/server.js';
 
 const SOCKETS = (process.env.LIVE_SOCKETS ?? '1000,2000,5000,10000').split(',').map(Number);
 const ROUNDS = Number(process.env.LIVE_ROUNDS ?? 3);
@@ -107,8 +108,11 @@ interface Target {
 }
 
 async function tiendo(): Promise<Target & { server: ServerProcess; communes: string[] }> {
+  // On PostgreSQL when DATABASE_URL is set, as a deployment runs: the embedded database works
+  // in the server's own process and takes its CPU from the sockets.
+  const database = await freshPostgres();
   // A long benchmark on a busy machine: a start may take minutes.
-  const server = await startServer({ startTimeoutMs: 300_000, env: { NODE_OPTIONS: SNAPSHOT_FLAGS } });
+  const server = await startServer({ startTimeoutMs: 300_000, env: { NODE_OPTIONS: SNAPSHOT_FLAGS, DATABASE_URL: database?.url ?? '' } });
   const seeded = await seedProgress(server);
   const communes = seeded.units.filter((u) => u.level === 'commune').map((u) => u.code);
   let i = 0;
@@ -123,6 +127,7 @@ async function tiendo(): Promise<Target & { server: ServerProcess; communes: str
     stop: async () => {
       await server.stop();
       removeDir(server.dataDir);
+      await database?.drop();
     },
   };
 }

@@ -87,6 +87,9 @@ const scope: Parameter = { name: 'scope', in: 'query', description: 'GSO code of
 const depth: Parameter = { name: 'depth', in: 'query', description: 'levels below the scope to include, 0 to 3 (default: every level)', schema: { type: 'integer' } };
 const importId: Parameter = { name: 'importId', in: 'path', required: true, description: 'the id a file\'s import answered with', schema: { type: 'integer' } };
 
+/** What a read of a campaign's scope (its snapshot, its units) is refused for. */
+const SCOPE_REFUSALS = { ...REFUSALS, 400: 'a depth that is not 0 to 3, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' };
+
 export const ROUTES: Record<string, RouteDoc> = {
   'GET /api/health': {
     tag: 'health', summary: 'Health, as before liveness and readiness were apart', auth: 'none',
@@ -158,14 +161,14 @@ export const ROUTES: Record<string, RouteDoc> = {
     description: 'Values, targets, today\'s gain, the last 7 days and completion instants, with progress, pace, projected finish and per-milestone figures, current to `seq`.',
     parameters: [campaignId, scope, depth],
     ok: { status: 200, description: 'the scope now', schema: shapes.snapshotWithFigures, name: 'Snapshot' },
-    errors: { ...REFUSALS, 400: 'a depth that is not 0 to 3, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+    errors: SCOPE_REFUSALS,
   },
   'GET /api/v1/campaigns/{id}/units': {
     tag: 'display', summary: 'The units a live subscription covers', auth: 'optional-key',
     description: 'The scope and its units down to `depth` levels, parents first, apart from their values (which the socket sends). Answered with an `ETag`, the `version` subscribe replies name: with `If-None-Match` and no change, 304.',
     parameters: [campaignId, scope, depth],
     ok: { status: 200, description: 'the units', schema: shapes.unitCatalog, name: 'UnitCatalog' },
-    errors: { ...REFUSALS, 400: 'a depth that is not 0 to 3, or a parameter given twice', 404: 'an unknown campaign', 422: 'a scope that is not a unit of the campaign' },
+    errors: SCOPE_REFUSALS,
   },
   'GET /api/v1/campaigns/{id}/series': {
     tag: 'display', summary: 'A unit\'s value at the end of each day', auth: 'optional-key',

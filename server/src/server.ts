@@ -31,6 +31,13 @@ import { Clock } from './services/clock.js';
 import { LiveService } from './services/live.service.js';
 import { SeedService } from './services/seed.service.js';
 
+/**
+ * Connections waiting to be accepted. Every screen reconnects at once after a restart or a
+ * network cut; past Node's default of 511 the kernel drops their SYNs, and each dropped one
+ * retries only after 1, 3, 7… seconds. Linux caps it at net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 4096;
+
 const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
 
 export interface RunningServer {
@@ -66,7 +73,9 @@ export async function startServer(config: Config, options: { clock?: Clock; inMe
     await options.beforeListen?.(app);
     await app.get(LiveService).start();
     await mountWeb(app, config.webDir);
-    await app.listen(config.port, config.host);
+    // Nest hands its arguments to http.Server#listen, whose third is the backlog; Nest's types
+    // know only a callback there.
+    await app.listen(config.port, config.host, LISTEN_BACKLOG as unknown as () => void);
     const { port } = app.getHttpServer().address() as AddressInfo;
     return {
       // A certificate names a host, rarely an address: the URL this process calls itself by.

@@ -144,7 +144,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayConnection, OnApplic
     const wait = Math.max(0, this.lastFlush + COALESCE_MS - Date.now());
     this.pending = setTimeout(() => {
       this.pending = null;
-      if (this.flush()) this.lastFlush = Date.now();
+      // Counted from the start of a send: writing to thousands of sockets takes a good part of
+      // the window, and counting from its end would stretch every window by that much.
+      const started = Date.now();
+      if (this.flush()) this.lastFlush = started;
     }, wait);
   }
 

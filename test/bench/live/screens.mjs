@@ -40,8 +40,13 @@ class Screen {
     this.socket.on('disconnect', () => (this.live = false));
     this.socket.on('changes', (message) => {
       this.arrivals.push([message.seq, now()]);
+      // Applied once every screen of this process has noted the messages that came with this
+      // one: on a wall each screen has a processor of its own, so one screen's work must not
+      // delay when the next one notes its arrival.
       if (this.mirror) {
-        if (this.mirror.onChanges(message) === 'gap') void this.subscribe();
+        setImmediate(() => {
+          if (this.mirror.onChanges(message) === 'gap') void this.subscribe();
+        });
       }
     });
   }

@@ -8,17 +8,24 @@ import { BadRequestException } from '@nestjs/common';
 import { describeIssues } from '@tiendo/shared/schemas';
 import { z } from 'zod';
 
-/** The named parameters of a query, each given at most once and valid for its schema; others are ignored. */
+/**
+ * The named parameters of a query, each given at most once and valid for its schema; others
+ * are ignored. Each is checked with its own schema: an object schema built for every request
+ * would be compiled again for every request.
+ */
 export function parseQuery<S extends z.ZodRawShape>(query: unknown, shape: S): z.infer<z.ZodObject<S>> {
   const given = (query ?? {}) as Record<string, unknown>;
-  for (const name of Object.keys(shape)) {
+  const parsed: Record<string, unknown> = {};
+  const issues: z.core.$ZodIssue[] = [];
+  for (const [name, schema] of Object.entries(shape)) {
     const value = given[name];
     if (Array.isArray(value)) throw new BadRequestException(`${name}: given ${value.length} times; give it once`);
+    const result = (schema as z.ZodType).safeParse(value);
+    if (!result.success) issues.push(...result.error.issues.map((issue) => ({ ...issue, path: [name, ...issue.path] })));
+    else if (result.data !== undefined) parsed[name] = result.data;
   }
-  const picked = Object.fromEntries(Object.keys(shape).filter((name) => given[name] !== undefined).map((name) => [name, given[name]]));
-  const parsed = z.object(shape).safeParse(picked);
-  if (!parsed.success) throw new BadRequestException(describeIssues(parsed.error));
-  return parsed.data;
+  if (issues.length) throw new BadRequestException(describeIssues(new z.ZodError(issues)));
+  return parsed as z.infer<z.ZodObject<S>>;
 }
 
 /** A route parameter checked against a schema: `campaign: must not contain control characters`. */

@@ -34,9 +34,10 @@ import { SeedService } from './services/seed.service.js';
 /**
  * Connections waiting to be accepted. Every screen reconnects at once after a restart or a
  * network cut; past Node's default of 511 the kernel drops their SYNs, and each dropped one
- * retries only after 1, 3, 7… seconds. Linux caps it at net.core.somaxconn.
+ * retries only after 1, 3, 7… seconds. Linux caps it at net.core.somaxconn (4096 by default),
+ * which a host serving more screens than that raises.
  */
-const LISTEN_BACKLOG = 4096;
+const LISTEN_BACKLOG = 65_535;
 
 const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '../package.json'), 'utf8')) as { version: string };
 

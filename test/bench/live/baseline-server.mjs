@@ -60,5 +60,5 @@ function schedule() {
 }
 
 // The backlog tiendo listens with: the kernel drops no more SYNs for one than for the other.
-http.listen(0, '127.0.0.1', 4096, () => console.log(`Listening on http://127.0.0.1:${http.address().port}`));
+http.listen(0, '127.0.0.1', 65_535, () => console.log(`Listening on http://127.0.0.1:${http.address().port}`));
 process.on('SIGTERM', () => process.exit(0));

@@ -5,15 +5,12 @@
  * then recovered.
  */
 import { describe, expect, it } from 'vitest';
-import { addDays, formatCount, formatProgress, localDate, type Snapshot, type UnitInfo } from '@tiendo/shared';
+import { addDays, formatCount, formatProgress, localDate, type Snapshot } from '@tiendo/shared';
 import { event, post, postEvents } from '../helpers/api.js';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
-import { counterTexts, expectedCounters, mapFill, open, rankOf, waitForCounters } from '../helpers/screens.js';
+import { counterTexts, expectedCounters, headingForms, mapFill, open, rankOf, waitForCounters } from '../helpers/screens.js';
 import { seededDemo, snapshot } from '../helpers/seed.js';
 import { startServer } from '../helpers/server.js';
-
-/** "Thành phố Hà Tĩnh" as the header shortens it: "TP. Hà Tĩnh". */
-const shortForm = (unit: UnitInfo) => unit.fullName.replace(/^(Thành phố|Thị xã|Huyện) /, (type) => ({ 'Thành phố ': 'TP. ', 'Thị xã ': 'TX. ', 'Huyện ': 'H. ' })[type]!);
 
 describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/chromium is missing)', () => {
   const demo = seededDemo();
@@ -148,7 +145,7 @@ describe.skipIf(!hasChromium)('wall display in Chromium (skipped when /usr/bin/c
       for (const district of districts.slice(0, 2)) {
         await page.waitForURL((url) => url.pathname === `/district/${district.code}`, { timeout: 8000 });
         // The full name, or its short form where the full one does not fit the header.
-        await expect.poll(() => page.locator('h1').textContent()).toBeOneOf([district.fullName, shortForm(district)]);
+        await expect.poll(() => page.locator('h1').textContent()).toBeOneOf(headingForms(district));
         await expect.poll(() => page.locator('[data-testid=rank-row]').count())
           .toBe(demo.seeded.units.filter((u) => u.parent === district.code).length);
       }

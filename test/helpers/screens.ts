@@ -1,5 +1,5 @@
 /** What the browser tests and benchmarks read off the command center's pages. */
-import { formatCount, type Snapshot } from '@tiendo/shared';
+import { formatCount, type Snapshot, type UnitInfo } from '@tiendo/shared';
 import type { BrowserContext, Page } from 'playwright-core';
 import type { ServerProcess } from './server.js';
 
@@ -8,6 +8,20 @@ export async function open(context: BrowserContext, server: ServerProcess, path 
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}${path}?key=${server.keys.display}${query ? `&${query}` : ''}`);
   return page;
+}
+
+/** Unit types as a header abbreviates them when the full name does not fit ("Huyện Can Lộc", "H. Can Lộc"). */
+const SHORT_TYPES: Record<string, string> = {
+  'Thành phố': 'TP.', 'Thị xã': 'TX.', Quận: 'Q.', Huyện: 'H.', 'Thị trấn': 'TT.', Phường: 'P.', Xã: 'X.',
+};
+
+/**
+ * The headings a screen may show for a unit: its full name, or the short form where the full one
+ * does not fit beside the countdowns, whose width changes with the days left.
+ */
+export function headingForms(unit: Pick<UnitInfo, 'fullName'>): string[] {
+  const short = unit.fullName.replace(/^(Thành phố|Thị xã|Quận|Huyện|Thị trấn|Phường|Xã) /, (_, type: string) => `${SHORT_TYPES[type]} `);
+  return [unit.fullName, short];
 }
 
 /** The big numbers, in the campaign's metric order. */

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { COALESCE_MS } from '@tiendo/shared';
+import { COALESCE_MS, HEARTBEAT_MS } from '@tiendo/shared';
 import { LiveGateway } from './live.gateway.js';
 
 /**
@@ -18,11 +18,13 @@ function gatewayWithSlowSend(sendMs: number) {
     epoch: 'e', seq: 1,
   };
   const sent: number[] = [];
+  const heartbeats: string[] = [];
   const server = {
     use: () => {},
     of: () => ({ adapter: { on: () => {} } }),
-    to: () => ({
+    to: (room: string) => ({
       emit: (event: string) => {
+        if (event === 'heartbeat') heartbeats.push(room);
         if (event !== 'changes') return;
         sent.push(Date.now());
         vi.setSystemTime(Date.now() + sendMs);
@@ -37,7 +39,7 @@ function gatewayWithSlowSend(sendMs: number) {
     changes.push([code]);
     applied();
   };
-  return { gateway, sent, change };
+  return { gateway, sent, heartbeats, change };
 }
 
 describe('live gateway: coalescing', () => {
@@ -67,6 +69,31 @@ describe('live gateway: coalescing', () => {
     expect(sent).toEqual([1_000_000]);
     await vi.advanceTimersByTimeAsync(1);
     expect(sent).toEqual([1_000_000, 1_000_000 + COALESCE_MS]);
+    gateway.onApplicationShutdown();
+  });
+});
+
+describe('live gateway: heartbeats', () => {
+  beforeEach(() => vi.useFakeTimers({ now: 1_000_000 }));
+  afterEach(() => vi.useRealTimers());
+
+  it('reaches every screen once per interval, a slice of the screens at a time', async () => {
+    const { gateway, heartbeats } = gatewayWithSlowSend(0);
+    const joined = new Map<string, string[]>();
+    for (let i = 0; i < 1000; i++) {
+      const id = `s${i}`;
+      gateway.handleConnection({ join: (room: string) => joined.set(id, [...(joined.get(id) ?? []), room]) } as never);
+    }
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
+    // Each screen is in one slice, and each slice got one heartbeat in the interval.
+    const members = new Map<string, number>();
+    for (const rooms of joined.values()) {
+      expect(rooms).toHaveLength(1);
+      members.set(rooms[0], (members.get(rooms[0]) ?? 0) + 1);
+    }
+    expect([...heartbeats].sort()).toEqual([...members.keys()].sort());
+    // No heartbeat goes to more than a twentieth of the screens.
+    expect(Math.max(...members.values())).toBeLessThanOrEqual(1000 / 20);
     gateway.onApplicationShutdown();
   });
 });

@@ -193,7 +193,7 @@ export interface EveningReport {
   childLevel: string | null;
   metrics: { key: string; name: string; shortName: string; table: ProgressTable }[];
   milestones: MilestoneCountdown[];
-  /** Communes of the scope with no record that day, not done in every metric. */
+  /** Communes of the scope with no record that day (counted or held for a chief), not done in every metric. */
   silent: { unit: string; unitName: string; parentName: string | null }[];
   /** Communes with no record that day that are done in every metric. */
   silentDone: number;

@@ -59,13 +59,20 @@ export class OfficeRepository {
     }));
   }
 
-  /** The communes among `communes` with a record or a report on that day. */
+  /**
+   * The communes among `communes` with a record or a report on that day, counted or held by the
+   * plausibility rule: a commune whose figure waits for its chief did report.
+   */
   async reportedOn(campaign: string, date: string, timeZone: string, communes: string[]): Promise<Set<string>> {
+    const [start, end] = [new Date(startOfLocalDay(date, timeZone)), new Date(endOfLocalDay(date, timeZone))];
+    const units = JSON.stringify(communes);
     const rows = await this.db.em().execute<{ unit_code: string }[]>(
       `select unit_code from daily_value where campaign_id = ? and day = ? and unit_code in (select json_array_elements_text(?::json))
        union
-       select unit_code from report where campaign_id = ? and as_of >= ? and as_of < ? and unit_code in (select json_array_elements_text(?::json))`,
-      [campaign, date, JSON.stringify(communes), campaign, new Date(startOfLocalDay(date, timeZone)), new Date(endOfLocalDay(date, timeZone)), JSON.stringify(communes)],
+       select unit_code from report where campaign_id = ? and as_of >= ? and as_of < ? and unit_code in (select json_array_elements_text(?::json))
+       union
+       select unit_code from held_record where campaign_id = ? and occurred_at >= ? and occurred_at < ? and unit_code in (select json_array_elements_text(?::json))`,
+      [campaign, date, units, campaign, start, end, units, campaign, start, end, units],
     );
     return new Set(rows.map((r) => r.unit_code));
   }

@@ -2,7 +2,8 @@
  * What a wall says when it cannot be live, in real Chromium against real server processes: the
  * signal lost (server stopped, or the network gone) as a banner over dimmed figures that keep
  * their last values, with the map still drawn, from memory or from the browser's store; a
- * revoked or missing key said in full and forgotten; a server without a campaign; a kiosk on
+ * revoked or missing key said in full and forgotten; a server without a campaign, and a district's
+ * key asked to turn through every campaign, none of which it may show whole; a kiosk on
  * plain http, where the screen cannot be kept awake. Screenshots of each go to test/artifacts/.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -150,6 +151,31 @@ describe.skipIf(!hasChromium)('a wall without a key or without a campaign, in Ch
       await page.goto(`${server.url}/`);
       await expect.poll(() => banner(page).textContent(), { timeout: 15_000 }).toContain('Màn hình chưa có khóa hiển thị');
       await page.screenshot({ path: artifact('signal-no-key.png') });
+    } finally {
+      await browser.dispose();
+      await server.stop();
+      removeDir(server.dataDir);
+    }
+  });
+
+  it('tells a district\'s kiosk turning through every campaign that its key shows none whole, and where its district is', async () => {
+    const server = await startServer({ env: { PUBLIC_DISPLAY: 'false' } });
+    const created = await post<KeyCreated>(server.url, '/api/v1/keys', server.keys.admin, { name: 'TV Công an huyện Thạch Hà', role: 'display', scope: '445' });
+    expect(created.status).toBe(201);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage();
+      await page.goto(`${server.url}/?key=${created.body.key}&kiosk=1&rotate=5&campaigns=all`);
+      const waiting = page.getByTestId('waiting');
+      await expect.poll(() => waiting.textContent(), { timeout: 15_000 }).toContain('Mã này không xem được trọn chiến dịch nào');
+      // The server has a campaign: nothing says otherwise, nor how to make one.
+      expect(await waiting.textContent()).not.toContain('node server/dist/main.js demo');
+      // Its key was admitted: the screen is connected, only there is nothing it may show.
+      await expect.poll(() => page.getByTestId('freshness').textContent(), { timeout: 15_000 }).toContain('Cập nhật lúc');
+      await page.screenshot({ path: artifact('signal-district-key-all-campaigns.png') });
+      // Where the help sends it, the district is live.
+      await page.goto(`${server.url}/district/445?kiosk=1`);
+      await waitForCounters(page, expectedCounters(await snapshot(server), '445'));
     } finally {
       await browser.dispose();
       await server.stop();

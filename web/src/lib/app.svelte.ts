@@ -25,6 +25,11 @@ export class AppState {
   campaigns = $state.raw<CampaignInfo[]>([]);
   /** The server answered, and it has no campaign yet. */
   noCampaign = $state(false);
+  /**
+   * A kiosk turning through every campaign with a key that may show none of them whole (a
+   * district's key, while every campaign covers the province): not a server without campaigns.
+   */
+  noneWhole = $state(false);
   /** Whether this screen has a display key (from the address or kept from an earlier visit). */
   readonly hasKey: boolean;
   #campaignId = $state<string | null>(null);
@@ -134,8 +139,13 @@ export class AppState {
     while (!this.live.refusal) {
       try {
         this.campaigns = await this.#fetchCampaigns();
-        this.noCampaign = this.campaigns.length === 0;
-        if (this.campaigns.length) return;
+        if (this.campaigns.length) {
+          this.noCampaign = this.noneWhole = false;
+          return;
+        }
+        const any = this.#rotation?.trim() === 'all' && (await this.api.campaigns()).length > 0;
+        this.noneWhole = any;
+        this.noCampaign = !any;
       } catch {
         // Retried below; the freshness line already tells that the server is not heard.
       }

@@ -14,6 +14,7 @@ import type { Snapshot, Standing } from '@tiendo/shared';
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 import { artifact, hasChromium, launch } from '../helpers/browser.js';
 import { get } from '../helpers/api.js';
+import { clearOfMidnight } from '../helpers/seed.js';
 import { removeDir, startServer, type ServerProcess } from '../helpers/server.js';
 
 const COMMUNE = '18586';
@@ -26,6 +27,8 @@ describe.skipIf(!hasChromium)('the officer\'s phone in Chromium (skipped when /u
   let cdp: CDPSession;
 
   beforeAll(async () => {
+    // The records this file makes are read back as the day's: they must all fall on one day.
+    await clearOfMidnight();
     server = await startServer();
     browser = await launch({ width: 390, height: 844 });
     const people = JSON.parse(readFileSync(join(server.dataDir, 'demo-people.json'), 'utf8')) as Record<string, Person>;

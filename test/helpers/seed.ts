@@ -4,7 +4,7 @@
  * reported as cumulative totals ten days ago, yesterday and now, which gives pace, today's gain
  * and completions. A few requests instead of the live simulator's ten-second backfill.
  */
-import { addDays, localDate, type ReportBatchResult, type Snapshot } from '@tiendo/shared';
+import { addDays, localDate, startOfLocalDay, type ReportBatchResult, type Snapshot } from '@tiendo/shared';
 import { afterAll, beforeAll } from 'vitest';
 import { get, post } from './api.js';
 import { removeDir, startServer, type ServerProcess } from './server.js';
@@ -72,4 +72,14 @@ export function seededDemo(): { server: ServerProcess; seeded: Snapshot } {
     if (demo.server) removeDir(demo.server.dataDir);
   });
   return demo;
+}
+
+/**
+ * When the campaign's midnight is less than `marginMs` away, waits until it has passed: a test
+ * that reads a day's records back must not see them fall on two days, nor its demo seeded for one
+ * day and asked on the next.
+ */
+export async function clearOfMidnight(marginMs = 90_000, timeZone = 'Asia/Ho_Chi_Minh'): Promise<void> {
+  const left = startOfLocalDay(addDays(localDate(Date.now(), timeZone), 1), timeZone) - Date.now();
+  if (left < marginMs) await new Promise((resolve) => setTimeout(resolve, left + 1000));
 }

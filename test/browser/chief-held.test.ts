@@ -4,8 +4,8 @@
  * awaiting the chief with the limit they broke, uncounted; the chief of Thạch Hà sees them first
  * on /don-doc with the commune, amount, instant, sender and limit, confirms one (counted at once,
  * and the officer's phone shows it counted), rejects one with a reason (the officer reads it),
- * and is told who decided the third first when leadership got there before. Nothing scrolls
- * sideways.
+ * and is told who decided the third first when leadership got there before; a chief's phone back
+ * on the network reads the list at once. Nothing scrolls sideways.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -165,5 +165,17 @@ describe.skipIf(!hasChromium)('held records between the officer\'s phone and the
       ['count.reject', 'Trưởng Công an huyện Thạch Hà', 'Cán bộ Công an xã Thạch Kênh'],
       ['count.confirm', 'Trưởng Công an huyện Thạch Hà', 'Cán bộ Công an xã Thạch Kênh'],
     ]);
+  });
+
+  it('reads the list again as soon as the chief\'s phone is back on the network', async () => {
+    await chief.goto(`${server.url}/don-doc`);
+    await chief.locator('label.hours').waitFor();
+    expect(await chief.locator('section.held').count()).toBe(0);
+    await chiefPhone.setOffline(true);
+    await enter(9000, 'Tổ lưu động số 4');
+    await expect.poll(() => queued('+9.000').getAttribute('data-state'), { timeout: 30_000 }).toBe('held');
+    await chiefPhone.setOffline(false);
+    // Well before the page's own refresh, a minute apart.
+    await expect.poll(() => chief.locator('section.held li', { hasText: '+9.000' }).count(), { timeout: 5_000 }).toBe(1);
   });
 });

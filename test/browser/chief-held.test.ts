@@ -5,7 +5,8 @@
  * on /don-doc with the commune, amount, instant, sender and limit, confirms one (counted at once,
  * and the officer's phone shows it counted), rejects one with a reason (the officer reads it),
  * and is told who decided the third first when leadership got there before; a chief's phone back
- * on the network reads the list at once. Nothing scrolls sideways.
+ * on the network reads the list at once, and a page left open reads it every 15 s. Nothing scrolls
+ * sideways.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -177,5 +178,17 @@ describe.skipIf(!hasChromium)('held records between the officer\'s phone and the
     await chiefPhone.setOffline(false);
     // Well before the page's own refresh, a minute apart.
     await expect.poll(() => chief.locator('section.held li', { hasText: '+9.000' }).count(), { timeout: 5_000 }).toBe(1);
+  });
+
+  it('reads the held records every 15 s while the chief\'s page is shown', async () => {
+    await chiefPhone.clock.install();
+    await chief.goto(`${server.url}/don-doc`);
+    await expect.poll(() => chief.locator('section.held li', { hasText: '+9.000' }).count(), { timeout: 10_000 }).toBe(1);
+    await enter(10000, 'Tổ lưu động số 5');
+    await expect.poll(() => queued('+10.000').getAttribute('data-state'), { timeout: 30_000 }).toBe('held');
+    expect(await chief.locator('section.held li', { hasText: '+10.000' }).count()).toBe(0);
+    // The page's clock runs 15 s on, a quarter of the lists' own minute.
+    await chiefPhone.clock.fastForward(15_000);
+    await expect.poll(() => chief.locator('section.held li', { hasText: '+10.000' }).count(), { timeout: 5_000 }).toBe(1);
   });
 });
